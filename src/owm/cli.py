@@ -1,0 +1,152 @@
+"""The `owm` command.
+
+Why heavy imports live inside the commands: `owm evaluate` is run by scripts and
+other programs once per decision, so its start-up must stay short; the web
+server, the database and FHIR code are imported only by the commands that use them.
+Bad input exits with status 2 and a message on stderr that names the field, the
+value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="owm",
+    help="owm: opioid withdrawal management. Decision support for licensed clinicians; "
+    "it never doses by itself.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+protocol_app = typer.Typer(help="The protocol in force.", no_args_is_help=True)
+app.add_typer(protocol_app, name="protocol")
+
+BAD_INPUT = 2
+
+
+def fail(message: str) -> NoReturn:
+    """Print a bad-input message on stderr and exit with status 2."""
+    sys.stderr.write(message.rstrip() + "\n")
+    raise typer.Exit(BAD_INPUT)
+
+
+def read_json(source: str) -> Any:
+    """A JSON document from a file path, or standard input for '-'."""
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except OSError as error:
+        fail(f"cannot read {source}: {error.strerror}")
+    except UnicodeDecodeError:
+        fail(f"{source} is not UTF-8 text")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        fail(f"{source} is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}")
+
+
+def protocol_from(path: Path | None) -> Any:
+    from owm.clinical.protocol import ProtocolError, default_protocol, load_protocol
+
+    try:
+        return load_protocol(path) if path is not None else default_protocol()
+    except ProtocolError as error:
+        fail(str(error))
+
+
+ProtocolOption = Annotated[
+    Path | None,
+    typer.Option("--protocol", help="A unit's own protocol YAML instead of the shipped one."),
+]
+
+
+@app.command()
+def evaluate(
+    state: Annotated[str, typer.Argument(help="owm-state/1 JSON file, or - for standard input.")],
+    protocol: ProtocolOption = None,
+    output: Annotated[
+        str, typer.Option("--format", help="json (owm-recommendation/1) or text (for a person).")
+    ] = "json",
+    fhir: Annotated[
+        bool, typer.Option("--fhir", help="The input is a FHIR R4 Bundle, not owm-state/1.")
+    ] = False,
+) -> None:
+    """What the protocol allows now for one patient's state, and why."""
+    from owm.clinical import StateError, evaluate as decide, parse_state
+
+    if output not in ("json", "text"):
+        fail(f"--format: {output!r} is not allowed; allowed: json, text")
+    rules = protocol_from(protocol)
+    document = read_json(state)
+    if fhir:
+        from owm.fhir.importer import BundleError, state_from_bundle
+
+        try:
+            document = state_from_bundle(document)
+        except BundleError as error:
+            fail(str(error))
+    if not isinstance(document, dict):
+        fail("the state must be a JSON object (owm-state/1)")
+    try:
+        parsed = parse_state(document, rules)
+    except StateError as error:
+        fail(str(error))
+    recommendation = decide(parsed, rules)
+    if output == "json":
+        sys.stdout.write(json.dumps(recommendation.to_json(), indent=2) + "\n")
+    else:
+        from owm.textreport import print_recommendation
+
+        print_recommendation(recommendation, parsed.ward.timezone)
+
+
+@protocol_app.command("show")
+def protocol_show(protocol: ProtocolOption = None) -> None:
+    """Print the protocol in force (id, version, every value and its source)."""
+    import yaml
+
+    rules = protocol_from(protocol)
+    sys.stdout.write(
+        yaml.safe_dump(rules.model_dump(mode="json", by_alias=True), sort_keys=False, allow_unicode=True)
+    )
+
+
+@app.command()
+def score(
+    instrument: Annotated[str, typer.Argument(help="COWS, SOWS or OOWS.")],
+    items: Annotated[list[str], typer.Argument(help="ITEM=VALUE for every item of the instrument.")],
+) -> None:
+    """Score one instrument from the command line: total and band."""
+    from owm.clinical.instruments import INSTRUMENTS, band_for, score as total_of
+
+    chosen = INSTRUMENTS.get(instrument.upper())
+    if chosen is None:
+        fail(f"instrument {instrument!r} is not allowed; allowed: {', '.join(INSTRUMENTS)}")
+    values: dict[str, int] = {}
+    for pair in items:
+        key, sep, value = pair.partition("=")
+        if not sep or not value.lstrip("-").isdigit():
+            fail(f"{pair!r} is not ITEM=VALUE with a whole number; items: {', '.join(chosen.item_keys)}")
+        values[key] = int(value)
+    try:
+        total = total_of(chosen, values)
+    except ValueError as error:
+        fail(str(error))
+    band = band_for(chosen, total)
+    sys.stdout.write(f"{chosen.code} {total}" + (f" ({band})" if band else "") + "\n")
+
+
+def main() -> None:
+    """Entry point of the `owm` script."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

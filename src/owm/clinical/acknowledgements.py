@@ -1,0 +1,35 @@
+"""Physician acknowledgements of escalations: when they count, and when they lapse.
+
+Source: clinical spec section 7; FDA boxed warning (2016) and MHRA (2020): after
+any start or change of an opioid or another CNS depressant, the physician must
+look again.
+
+An acknowledgement counts from its `at` on. An acknowledgement of
+opioid-benzodiazepine or cns-depressant lapses when an active medicine of that
+kind has a `changed_at` after it (and not after the decision time). Only
+escalations can be acknowledged; the state parser refuses any other code.
+"""
+
+from __future__ import annotations
+
+from owm.clinical.context import CNS_DEPRESSANT_CLASSES, Context
+
+__all__ = ["LAPSING_CLASSES", "is_acknowledged"]
+
+LAPSING_CLASSES: dict[str, frozenset[str]] = {
+    "opioid-benzodiazepine": frozenset({"opioid"}),
+    "cns-depressant": CNS_DEPRESSANT_CLASSES,
+}
+
+
+def is_acknowledged(ctx: Context, code: str) -> bool:
+    """Whether a physician's acknowledgement of `code` stands at the decision time."""
+    times = [a.at for a in ctx.state.acknowledgements if a.finding == code and a.at <= ctx.at]
+    if not times:
+        return False
+    latest = max(times)
+    classes = LAPSING_CLASSES.get(code, frozenset())
+    return not any(
+        m.changed_at is not None and latest < m.changed_at <= ctx.at
+        for m in ctx.active(*classes)
+    )

@@ -1,0 +1,313 @@
+"""Facts derived once from a state, in the words of the clinical spec (section 7).
+
+Why a separate module: every rule asks the same questions ("the latest recent
+COWS", "the 24 h total", "is it night on the ward"). Answering them in one
+place, once per decision, keeps the rules short, keeps the definitions in one
+spot, and keeps a decision fast. Nothing here reads a clock: the decision time
+is the state's `at`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+from owm.clinical.findings import Finding
+from owm.clinical.instruments import COWS, SOWS, News2Result, band_for, news2
+from owm.clinical.protocol import Protocol
+from owm.clinical.state import (
+    OTHER_BENZODIAZEPINES,
+    Administration,
+    Assessment,
+    Medication,
+    PatientState,
+    Sedation,
+    VitalSigns,
+    latest_before,
+)
+
+__all__ = ["CNS_DEPRESSANT_CLASSES", "Context", "hours"]
+
+CNS_DEPRESSANT_CLASSES = frozenset(
+    {
+        "benzodiazepine",
+        "gabapentinoid",
+        "z-drug",
+        "muscle-relaxant",
+        "sedating-antihistamine",
+        "antipsychotic",
+        "barbiturate",
+    }
+)
+
+
+def hours(value: Decimal | int | float) -> timedelta:
+    return timedelta(hours=float(value))
+
+
+@dataclass(frozen=True)
+class Context:
+    """One state, one protocol, and the facts every rule reads."""
+
+    state: PatientState
+    protocol: Protocol
+
+    # -- time ---------------------------------------------------------------------
+    @property
+    def at(self) -> datetime:
+        return self.state.at
+
+    @cached_property
+    def freshness(self) -> timedelta:
+        return hours(self.protocol.windows.freshness_hours)
+
+    def is_recent(self, moment: datetime) -> bool:
+        """Within the freshness window before the decision time (its edge included)."""
+        return moment <= self.at and self.at - moment <= self.freshness
+
+    @cached_property
+    def local_time(self) -> datetime:
+        return self.at.astimezone(self.state.ward.zone)
+
+    @cached_property
+    def is_night(self) -> bool:
+        """At or after night_starts, or before night_ends, in the ward's own time zone."""
+        clock = self.local_time.time().replace(tzinfo=None)
+        starts, ends = self.protocol.dosing.night_starts, self.protocol.dosing.night_ends
+        if starts <= ends:
+            return starts <= clock < ends
+        return clock >= starts or clock < ends
+
+    # -- withdrawal scores --------------------------------------------------------
+    def _latest(self, instrument: str) -> Assessment | None:
+        found: Assessment | None = latest_before(
+            tuple(a for a in self.state.assessments if a.instrument == instrument), self.at
+        )
+        return found
+
+    @cached_property
+    def latest_cows(self) -> Assessment | None:
+        return self._latest("COWS")
+
+    @cached_property
+    def recent_cows(self) -> Assessment | None:
+        cows = self.latest_cows
+        return cows if cows is not None and self.is_recent(cows.at) else None
+
+    @cached_property
+    def recent_sows(self) -> Assessment | None:
+        sows = self._latest("SOWS")
+        return sows if sows is not None and self.is_recent(sows.at) else None
+
+    @cached_property
+    def withdrawal(self) -> dict[str, Any] | None:
+        """The score shown with the answer: the latest COWS, else the latest SOWS."""
+        latest = self.latest_cows or self._latest("SOWS")
+        if latest is None:
+            return None
+        instrument = COWS if latest.instrument == "COWS" else SOWS
+        return {
+            "instrument": latest.instrument,
+            "score": latest.total,
+            "band": band_for(instrument, latest.total),
+            "at": latest.at,
+        }
+
+    # -- observations -------------------------------------------------------------
+    @cached_property
+    def latest_vitals(self) -> VitalSigns | None:
+        found: VitalSigns | None = latest_before(self.state.vitals, self.at)
+        return found
+
+    @cached_property
+    def recent_vitals(self) -> VitalSigns | None:
+        """The latest set if recent; complete or not (each value feeds the emergency rule)."""
+        vitals = self.latest_vitals
+        return vitals if vitals is not None and self.is_recent(vitals.at) else None
+
+    def _news2_of(self, vitals: VitalSigns | None) -> News2Result | None:
+        if vitals is None or not vitals.complete:
+            return None
+        assert vitals.respiratory_rate is not None and vitals.spo2 is not None
+        assert vitals.oxygen is not None and vitals.systolic_bp is not None
+        assert vitals.pulse is not None and vitals.consciousness is not None
+        assert vitals.temperature_c is not None
+        scale2 = "hypercapnic-respiratory-failure" in self.state.patient.conditions
+        return news2(
+            respiratory_rate=vitals.respiratory_rate,
+            spo2=vitals.spo2,
+            oxygen=vitals.oxygen,
+            systolic_bp=vitals.systolic_bp,
+            pulse=vitals.pulse,
+            consciousness=vitals.consciousness,
+            temperature_c=vitals.temperature_c,
+            spo2_scale=2 if scale2 else 1,
+        )
+
+    @cached_property
+    def latest_news2(self) -> News2Result | None:
+        """NEWS2 of the latest set, recent or not, when it is complete (for `due`)."""
+        return self._news2_of(self.latest_vitals)
+
+    @cached_property
+    def recent_news2(self) -> News2Result | None:
+        """NEWS2 of the latest recent set, only when that set is complete (section 7)."""
+        return self._news2_of(self.recent_vitals)
+
+    # -- sedation -----------------------------------------------------------------
+    def _recent_sedation(self, scale: str) -> Sedation | None:
+        found: Sedation | None = latest_before(
+            tuple(s for s in self.state.sedation if s.scale == scale), self.at
+        )
+        return found if found is not None and self.is_recent(found.at) else None
+
+    @cached_property
+    def recent_poss(self) -> Sedation | None:
+        return self._recent_sedation("POSS")
+
+    @cached_property
+    def recent_rass(self) -> int | None:
+        rass = self._recent_sedation("RASS")
+        return rass.rass if rass is not None else None
+
+    @cached_property
+    def deeply_sedated_sign(self) -> str | None:
+        """The sign that alone means overdose is suspected, or None (emergency rule)."""
+        limits = self.protocol.thresholds.emergency
+        poss = self.recent_poss
+        if poss is not None and poss.level in limits.poss_levels:
+            return f"POSS {poss.level}"
+        if self.recent_rass is not None and self.recent_rass <= limits.rass_at_most:
+            return f"RASS {self.recent_rass}"
+        vitals = self.recent_vitals
+        if vitals is not None:
+            if vitals.consciousness in limits.consciousness:
+                return f"responds only to {vitals.consciousness}" if vitals.consciousness == "pain" else "unresponsive"
+            if vitals.respiratory_rate is not None and vitals.respiratory_rate <= limits.respiratory_rate_at_most:
+                return f"respiratory rate {vitals.respiratory_rate}/min"
+        return None
+
+    @cached_property
+    def sedated(self) -> str | None:
+        """POSS 3 or RASS at or below the sedated level (emergency with a bad vital sign)."""
+        limits = self.protocol.thresholds.emergency
+        poss = self.recent_poss
+        if poss is not None and poss.level in limits.sedated_poss_levels:
+            return f"POSS {poss.level}"
+        if self.recent_rass is not None and self.recent_rass <= limits.sedated_rass_at_most:
+            return f"RASS {self.recent_rass}"
+        return None
+
+    @cached_property
+    def compromised_vital_signs(self) -> tuple[str, ...]:
+        """Vital signs at or beyond the limits that make sedation an emergency."""
+        limits = self.protocol.thresholds.emergency
+        vitals = self.recent_vitals
+        if vitals is None:
+            return ()
+        signs = []
+        if vitals.respiratory_rate is not None and vitals.respiratory_rate <= limits.with_respiratory_rate_at_most:
+            signs.append(f"respiratory rate {vitals.respiratory_rate}/min")
+        if vitals.spo2 is not None and vitals.spo2 <= limits.with_spo2_at_most:
+            signs.append(f"SpO2 {vitals.spo2}%")
+        if vitals.systolic_bp is not None and vitals.systolic_bp <= limits.with_systolic_at_most:
+            signs.append(f"systolic BP {vitals.systolic_bp} mmHg")
+        if vitals.pulse is not None and vitals.pulse <= limits.with_pulse_at_most:
+            signs.append(f"pulse {vitals.pulse}/min")
+        return tuple(signs)
+
+    @cached_property
+    def overdose_signs(self) -> tuple[str, ...]:
+        """What makes overdose suspected now (empty when nothing does)."""
+        if self.deeply_sedated_sign is not None:
+            return (self.deeply_sedated_sign,)
+        if self.sedated is not None and self.compromised_vital_signs:
+            return (self.sedated, *self.compromised_vital_signs)
+        return ()
+
+    # -- clonazepam given ---------------------------------------------------------
+    @cached_property
+    def counted_doses(self) -> tuple[Administration, ...]:
+        """Clonazepam doses that count (given, partial, vomited), up to now, oldest first."""
+        return tuple(
+            sorted(
+                (
+                    a
+                    for a in self.state.administrations
+                    if a.drug == "clonazepam" and a.counts and a.at <= self.at
+                ),
+                key=lambda a: a.at,
+            )
+        )
+
+    @cached_property
+    def last_dose(self) -> Administration | None:
+        return self.counted_doses[-1] if self.counted_doses else None
+
+    @cached_property
+    def first_dose(self) -> Administration | None:
+        return self.counted_doses[0] if self.counted_doses else None
+
+    def total_in_window_ending(self, moment: datetime, extra: tuple[tuple[datetime, Decimal], ...] = ()) -> Decimal:
+        """Clonazepam mg with `at` in (moment - 24 h, moment]."""
+        start = moment - timedelta(hours=24)
+        total = sum(
+            (a.dose_mg for a in self.counted_doses if start < a.at <= moment), Decimal(0)
+        )
+        return total + sum((mg for when, mg in extra if start < when <= moment), Decimal(0))
+
+    @cached_property
+    def total_24h(self) -> Decimal:
+        return self.total_in_window_ending(self.at)
+
+    @cached_property
+    def remaining_24h(self) -> Decimal:
+        return self.protocol.dosing.daily_max_mg - self.total_24h
+
+    @cached_property
+    def course_day(self) -> int:
+        """Whole 24 h periods since the first counted dose, plus 1; day 1 before any dose."""
+        if self.first_dose is None:
+            return 1
+        return int((self.at - self.first_dose.at) // timedelta(hours=24)) + 1
+
+    # -- medicines ----------------------------------------------------------------
+    def active(self, *classes: str) -> tuple[Medication, ...]:
+        return tuple(m for m in self.state.medications if m.active and m.class_ in classes)
+
+    @cached_property
+    def other_benzodiazepines_given(self) -> tuple[Administration, ...]:
+        """Another benzodiazepine given in the window before now (any outcome but refused)."""
+        window = hours(self.protocol.windows.other_benzodiazepine_hours)
+        return tuple(
+            a
+            for a in self.state.administrations
+            if a.drug != "clonazepam"
+            and a.drug in OTHER_BENZODIAZEPINES
+            and a.counts
+            and self.at - window < a.at <= self.at
+        )
+
+    def recent_symptoms(self) -> frozenset[str]:
+        window = hours(self.protocol.windows.symptom_hours)
+        return frozenset(
+            s.code for s in self.state.symptoms if self.at - window <= s.at <= self.at
+        )
+
+    # -- findings -----------------------------------------------------------------
+    def finding(self, code: str, message: str, **values: Any) -> Finding:
+        """A finding with the rule id, severity, group and source the protocol gives it."""
+        spec = self.protocol.findings[code]
+        return Finding(
+            code=code,
+            rule=spec.rule,
+            severity=spec.severity,
+            group=spec.group,
+            message=message,
+            source=self.protocol.source_text(code),
+            values=values,
+        )
+

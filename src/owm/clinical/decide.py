@@ -1,0 +1,134 @@
+"""evaluate(state, protocol) -> Recommendation: what the protocol allows now, and why.
+
+Every rule runs and reports its findings; the most urgent group that fired sets
+the action: emergency > contraindicated > hold > escalate > not-indicated > give
+(clinical spec section 3). A physician's standing acknowledgement turns an
+escalation into a warning that no longer blocks. Findings are listed once per
+code, by severity and then in the protocol's rule order.
+
+The decision time is the state's `at`: nothing here reads a clock, so the same
+state and protocol always give the same answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from datetime import timedelta
+from decimal import Decimal
+
+from owm.clinical import pk
+from owm.clinical.acknowledgements import is_acknowledged
+from owm.clinical.context import Context
+from owm.clinical.due import due
+from owm.clinical.findings import SEVERITY_ORDER, Finding, Recommendation
+from owm.clinical.protocol import ACTION_ORDER, Action, Protocol
+from owm.clinical.rules import (
+    companions,
+    contraindications,
+    counselling,
+    course,
+    dosing,
+    emergency,
+    escalations,
+    holds,
+    indication,
+    interactions,
+    side_effects,
+)
+from owm.clinical.state import PatientState
+from owm.clinical.taper import taper_plan
+
+__all__ = ["RULES", "evaluate"]
+
+Rule = Callable[[Context], Iterator[Finding]]
+
+RULES: tuple[Rule, ...] = (
+    *emergency.RULES,
+    *contraindications.RULES,
+    *holds.RULES,
+    *interactions.RULES,
+    *escalations.RULES,
+    *indication.RULES,
+    *course.RULES,
+    *side_effects.RULES,
+    *counselling.RULES,
+)
+
+
+def _acknowledge(ctx: Context, findings: Iterable[Finding]) -> list[Finding]:
+    out = []
+    for finding in findings:
+        if finding.group == "escalate" and is_acknowledged(ctx, finding.code):
+            finding = replace(finding, severity="warning", group="none", acknowledged=True)
+        out.append(finding)
+    return out
+
+
+def _action(findings: Iterable[Finding]) -> Action:
+    fired = {f.group for f in findings}
+    return next((a for a in ACTION_ORDER if a in fired), "give")
+
+
+def _ordered(ctx: Context, findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    rank = {code: i for i, code in enumerate(ctx.protocol.findings)}
+    unique: dict[str, Finding] = {}
+    for finding in findings:
+        unique.setdefault(finding.code, finding)
+    return tuple(
+        sorted(unique.values(), key=lambda f: (SEVERITY_ORDER[f.severity], rank[f.code]))
+    )
+
+
+def evaluate(state: PatientState, protocol: Protocol) -> Recommendation:
+    """The recommendation for `state` at `state.at` under `protocol`."""
+    ctx = Context(state, protocol)
+    findings = _acknowledge(ctx, (f for rule in RULES for f in rule(ctx)))
+    action = _action(findings)
+
+    dose: Decimal | None = None
+    if action == "give":
+        plan = dosing.plan_dose(ctx)
+        findings += plan.findings
+        dose = plan.dose_mg
+        if dose is None:  # pragma: no cover - holds.daily_limit fires first
+            raise AssertionError("give without a dose")
+
+    given = ((ctx.at, dose),) if dose is not None else ()
+    model = pk.Model.from_protocol(protocol.pharmacokinetics)
+    history = [(a.at, a.dose_mg) for a in ctx.counted_doses]
+    level_now = pk.level_at(model, history, ctx.at)
+    peak = pk.peak_after(model, [*history, *given], ctx.at) if given else None
+
+    taper: tuple[dict[str, object], ...] = ()
+    if any(f.code == "taper-needed" for f in findings):
+        daily = ctx.total_24h + (dose or Decimal(0))
+        if daily == 0 and ctx.last_dose is not None:
+            daily = ctx.total_in_window_ending(ctx.last_dose.at)
+        start = (ctx.local_time + timedelta(days=1)).date()
+        taper = taper_plan(protocol.taper, daily, start)
+
+    news2 = ctx.recent_news2 or ctx.latest_news2
+    return Recommendation(
+        at=ctx.at,
+        protocol_id=protocol.id,
+        protocol_version=protocol.version,
+        action=action,
+        drug=protocol.drug,
+        route=protocol.route,
+        dose_mg=dose,
+        next_dose_not_before=dosing.earliest_next_dose(ctx, given),
+        remaining_24h_mg=ctx.remaining_24h - (dose or Decimal(0)),
+        course_day=ctx.course_day,
+        withdrawal=ctx.withdrawal,
+        news2={"score": news2.score, "response": news2.response} if news2 else None,
+        findings=_ordered(ctx, findings),
+        companions=companions.companions_for(ctx, contraindicated=action == "contraindicated"),
+        checklist=protocol.emergency_checklist if action == "emergency" else (),
+        due=due(ctx, dose_now=dose is not None, emergency=action == "emergency"),
+        predicted_clonazepam_ng_ml={
+            "now": round(level_now, 2),
+            "peak_after_this_dose": round(peak, 2) if peak is not None else None,
+        },
+        taper_plan=taper,
+    )

@@ -1,0 +1,459 @@
+"""PatientState: everything one decision is made from (format `owm-state/1`).
+
+Why strict: a clinical decision must never rest on a guessed value. Unknown
+fields, unknown codes, impossible values and times without a timezone are
+rejected, and the error names the field path, the value and what is allowed.
+Missing optional data is not an error; the rules treat it as unknown.
+
+Physiological limits are protocol data: pass the protocol in force as the
+validation context (`parse_state(data, protocol)`), so a unit's protocol file
+decides what counts as impossible.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from owm.clinical.instruments import INSTRUMENTS, POSS, RASS
+from owm.clinical.protocol import Protocol
+
+__all__ = [
+    "ADMINISTERED_DRUGS",
+    "ALLERGIES",
+    "CONDITIONS",
+    "HISTORY",
+    "MEDICATION_CLASSES",
+    "OTHER_BENZODIAZEPINES",
+    "SIDE_EFFECTS",
+    "SYMPTOMS",
+    "Acknowledgement",
+    "Administration",
+    "Alcohol",
+    "Assessment",
+    "Episode",
+    "Medication",
+    "Patient",
+    "PatientState",
+    "Sedation",
+    "SideEffectRecord",
+    "StateError",
+    "SymptomRecord",
+    "VitalSigns",
+    "Ward",
+    "parse_state",
+]
+
+Condition = Literal[
+    "significant-liver-disease",
+    "mild-liver-disease",
+    "acute-narrow-angle-glaucoma",
+    "severe-respiratory-insufficiency",
+    "sleep-apnoea",
+    "copd",
+    "hypercapnic-respiratory-failure",
+    "epilepsy",
+    "renal-impairment",
+]
+Allergy = Literal["benzodiazepines"]
+History = Literal["benzodiazepine-misuse", "alcohol-use-disorder"]
+MedicationClass = Literal[
+    "opioid",
+    "benzodiazepine",
+    "gabapentinoid",
+    "z-drug",
+    "muscle-relaxant",
+    "sedating-antihistamine",
+    "antipsychotic",
+    "barbiturate",
+    "alpha2-agonist",
+    "cyp3a-inhibitor",
+    "cyp3a-inducer",
+    "other",
+]
+Symptom = Literal[
+    "anxiety",
+    "agitation",
+    "muscle-tension",
+    "restless-legs",
+    "insomnia",
+    "poor-appetite",
+    "diarrhoea",
+    "nausea",
+    "aches",
+]
+SideEffect = Literal[
+    "drowsiness",
+    "headache-dizziness",
+    "ataxia",
+    "diplopia",
+    "cognitive",
+    "emotional-lability",
+    "depression",
+    "respiratory-tract",
+    "gastrointestinal",
+    "sexual",
+    "urinary",
+]
+OtherBenzodiazepine = Literal[
+    "alprazolam",
+    "chlordiazepoxide",
+    "diazepam",
+    "lorazepam",
+    "midazolam",
+    "oxazepam",
+    "temazepam",
+]
+CompanionDrug = Literal[
+    "lofexidine",
+    "clonidine",
+    "loperamide",
+    "ondansetron",
+    "ibuprofen",
+    "paracetamol",
+    "hydroxyzine",
+    "trazodone",
+]
+AdministeredDrug = Literal["clonazepam"] | CompanionDrug | OtherBenzodiazepine
+Outcome = Literal["given", "partial", "vomited", "refused"]
+Route = Literal["oral", "sublingual", "intravenous", "intramuscular", "rectal"]
+Consciousness = Literal["alert", "confusion", "voice", "pain", "unresponsive"]
+
+CONDITIONS: tuple[str, ...] = Condition.__args__
+ALLERGIES: tuple[str, ...] = Allergy.__args__
+HISTORY: tuple[str, ...] = History.__args__
+MEDICATION_CLASSES: tuple[str, ...] = MedicationClass.__args__
+SYMPTOMS: tuple[str, ...] = Symptom.__args__
+SIDE_EFFECTS: tuple[str, ...] = SideEffect.__args__
+OTHER_BENZODIAZEPINES: tuple[str, ...] = OtherBenzodiazepine.__args__
+ADMINISTERED_DRUGS: tuple[str, ...] = ("clonazepam", *CompanionDrug.__args__, *OTHER_BENZODIAZEPINES)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+def _check_limit(value: Any, field: str, info: ValidationInfo) -> Any:
+    """Reject a value outside the protocol's physiological limit for `field`."""
+    if value is None:
+        return value
+    protocol = (info.context or {}).get("protocol")
+    if not isinstance(protocol, Protocol):
+        raise ValueError("no protocol given to validate physiological limits")
+    low, high = protocol.physiological_limits[field]
+    if not low <= value <= high:
+        raise ValueError(f"value {value} is outside the possible range; allowed: {low} to {high}")
+    return value
+
+
+class Ward(_Strict):
+    timezone: str = Field(description="IANA time zone of the ward, e.g. Europe/London")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"time zone {value!r} is not a known IANA time zone name (e.g. Europe/London)"
+            ) from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Patient(_Strict):
+    age_years: int | None = None
+    sex: Literal["female", "male", "other", "unknown"] | None = None
+    weight_kg: Decimal | None = None
+    pregnant: bool | None = None
+    conditions: tuple[Condition, ...] = ()
+    allergies: tuple[Allergy, ...] = ()
+    history: tuple[History, ...] = ()
+
+    @field_validator("age_years", "weight_kg")
+    @classmethod
+    def _possible(cls, value: Any, info: ValidationInfo) -> Any:
+        assert info.field_name is not None
+        return _check_limit(value, info.field_name, info)
+
+
+class Episode(_Strict):
+    started_at: AwareDatetime
+    setting: Literal["inpatient", "residential", "outpatient"] = "inpatient"
+
+
+class Alcohol(_Strict):
+    last_drink_at: AwareDatetime | None = None
+    breath_alcohol_mg_l: Decimal | None = None
+
+    @field_validator("breath_alcohol_mg_l")
+    @classmethod
+    def _possible(cls, value: Any, info: ValidationInfo) -> Any:
+        return _check_limit(value, "breath_alcohol_mg_l", info)
+
+
+class Medication(_Strict):
+    name: str = Field(min_length=1, max_length=200)
+    class_: MedicationClass = Field(alias="class")
+    active: bool = True
+    changed_at: AwareDatetime | None = None
+    rxnorm: str | None = Field(default=None, pattern=r"^[0-9]{1,12}$")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Assessment(_Strict):
+    instrument: Literal["COWS", "SOWS", "OOWS"]
+    at: AwareDatetime
+    items: dict[str, int]
+
+    @model_validator(mode="after")
+    def _items_complete_and_allowed(self) -> Assessment:
+        instrument = INSTRUMENTS[self.instrument]
+        for key in self.items:
+            if key not in instrument.item_keys:
+                raise ValueError(
+                    f"items.{key}: {self.instrument} has no item {key!r}; "
+                    f"allowed items: {', '.join(instrument.item_keys)}"
+                )
+        for item in instrument.items:
+            if item.key not in self.items:
+                raise ValueError(f"items.{item.key}: {self.instrument} item {item.key!r} is missing")
+            value = self.items[item.key]
+            if value not in item.allowed:
+                raise ValueError(
+                    f"items.{item.key}: {self.instrument} item {item.key!r} value {value!r} "
+                    f"is not allowed; allowed: {', '.join(str(v) for v in item.allowed)}"
+                )
+        return self
+
+    @property
+    def total(self) -> int:
+        return sum(self.items.values())
+
+
+class VitalSigns(_Strict):
+    at: AwareDatetime
+    respiratory_rate: int | None = None
+    spo2: int | None = None
+    oxygen: bool | None = None
+    systolic_bp: int | None = None
+    pulse: int | None = None
+    consciousness: Consciousness | None = None
+    temperature_c: Decimal | None = None
+
+    @field_validator("respiratory_rate", "spo2", "systolic_bp", "pulse", "temperature_c")
+    @classmethod
+    def _possible(cls, value: Any, info: ValidationInfo) -> Any:
+        assert info.field_name is not None
+        return _check_limit(value, info.field_name, info)
+
+    @property
+    def complete(self) -> bool:
+        return None not in (
+            self.respiratory_rate,
+            self.spo2,
+            self.oxygen,
+            self.systolic_bp,
+            self.pulse,
+            self.consciousness,
+            self.temperature_c,
+        )
+
+
+class Sedation(_Strict):
+    at: AwareDatetime
+    scale: Literal["POSS", "RASS"]
+    level: str
+
+    @model_validator(mode="after")
+    def _level_on_scale(self) -> Sedation:
+        scale = POSS if self.scale == "POSS" else RASS
+        level = self.level
+        if self.scale == "RASS" and level.startswith("+"):
+            level = level[1:]
+            object.__setattr__(self, "level", level)
+        if level not in scale.allowed:
+            raise ValueError(
+                f"level: {self.scale} level {self.level!r} is not allowed; "
+                f"allowed: {', '.join(scale.allowed)}"
+            )
+        return self
+
+    @property
+    def rass(self) -> int | None:
+        return int(self.level) if self.scale == "RASS" else None
+
+
+class SymptomRecord(_Strict):
+    at: AwareDatetime
+    code: Symptom
+
+
+class SideEffectRecord(_Strict):
+    at: AwareDatetime
+    code: SideEffect
+
+
+class Administration(_Strict):
+    drug: AdministeredDrug
+    dose_mg: Decimal = Field(gt=0, max_digits=9, decimal_places=4)
+    route: Route = "oral"
+    at: AwareDatetime
+    recorded_at: AwareDatetime | None = None
+    outcome: Outcome = "given"
+
+    @model_validator(mode="after")
+    def _charted_after_given(self) -> Administration:
+        if self.recorded_at is not None and self.recorded_at < self.at:
+            raise ValueError(
+                f"recorded_at {self.recorded_at.isoformat()} is before at {self.at.isoformat()}; "
+                "a dose cannot be charted before it was given"
+            )
+        return self
+
+    @property
+    def counts(self) -> bool:
+        """Whether the dose counts toward interval, 24 h total and course (refused does not)."""
+        return self.outcome != "refused"
+
+
+class Acknowledgement(_Strict):
+    finding: str
+    by: str = Field(min_length=1, max_length=200)
+    at: AwareDatetime
+    reason: str = Field(min_length=1, max_length=2000)
+
+    @field_validator("finding")
+    @classmethod
+    def _escalation_only(cls, value: str, info: ValidationInfo) -> str:
+        protocol = (info.context or {}).get("protocol")
+        if isinstance(protocol, Protocol):
+            allowed = protocol.acknowledgeable_codes
+            if value not in allowed:
+                raise ValueError(
+                    f"finding {value!r} cannot be acknowledged; only escalations can: "
+                    f"{', '.join(allowed)}"
+                )
+        return value
+
+
+class PatientState(_Strict):
+    """One patient's state at the decision time `at` (format `owm-state/1`)."""
+
+    format: Literal["owm-state/1"]
+    at: AwareDatetime
+    ward: Ward
+    protocol: str | None = None
+    patient: Patient = Patient()
+    episode: Episode | None = None
+    alcohol: Alcohol = Alcohol()
+    medications: tuple[Medication, ...] = ()
+    assessments: tuple[Assessment, ...] = ()
+    vitals: tuple[VitalSigns, ...] = ()
+    sedation: tuple[Sedation, ...] = ()
+    symptoms: tuple[SymptomRecord, ...] = ()
+    administrations: tuple[Administration, ...] = ()
+    side_effects: tuple[SideEffectRecord, ...] = ()
+    acknowledgements: tuple[Acknowledgement, ...] = ()
+
+    @field_validator("protocol")
+    @classmethod
+    def _protocol_in_force(cls, value: str | None, info: ValidationInfo) -> str | None:
+        protocol = (info.context or {}).get("protocol")
+        if value is not None and isinstance(protocol, Protocol) and value != protocol.id:
+            raise ValueError(
+                f"protocol {value!r} is not the protocol in force; allowed: {protocol.id!r}"
+            )
+        return value
+
+
+class StateError(ValueError):
+    """A state that cannot be decided on; `problems` name field path, value and what is allowed."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("invalid owm-state/1:\n" + "\n".join(f"  {p}" for p in problems))
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        else:
+            parts.append(("." if parts else "") + part)
+    return "".join(parts) or "(document)"
+
+
+def _short(value: Any, limit: int = 80) -> Any:
+    text = repr(value)
+    return value if len(text) <= limit else _Shortened(text[: limit - 3] + "...")
+
+
+class _Shortened(str):
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def describe_validation_error(error: ValidationError) -> list[str]:
+    """Turn pydantic's errors into one line each: path, value, what is wrong and allowed."""
+    problems = []
+    for item in error.errors(include_url=False):
+        loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        message = item["msg"].removeprefix("Value error, ")
+        kind = item["type"]
+        shown = item.get("input")
+        if kind == "extra_forbidden":
+            message = "unknown field; it is not part of owm-state/1"
+        shown = _short(shown)
+        if kind == "value_error":
+            field, sep, rest = message.partition(": ")
+            if sep and re.fullmatch(r"[a-z_][a-z0-9_.]*", field):
+                loc, message = (*loc, *field.split(".")), rest
+        if kind == "missing":
+            problems.append(f"{_path(loc)}: required field is missing")
+        elif kind == "value_error":
+            problems.append(f"{_path(loc)}: {message}")
+        else:
+            problems.append(f"{_path(loc)}: {message} (got {shown!r})")
+    return problems
+
+
+def parse_state(data: Mapping[str, Any], protocol: Protocol) -> PatientState:
+    """Validate a decoded `owm-state/1` document against the protocol in force.
+
+    Raises StateError naming every problem; never returns a partially valid state.
+    """
+    try:
+        return PatientState.model_validate(data, context={"protocol": protocol}, strict=False)
+    except ValidationError as error:
+        raise StateError(describe_validation_error(error)) from None
+
+
+def latest_before(records: tuple[Any, ...], at: datetime) -> Any | None:
+    """The record with the greatest `at` not after `at`, or None (spec section 7)."""
+    best = None
+    for record in records:
+        if record.at <= at and (best is None or record.at >= best.at):
+            best = record
+    return best
