@@ -74,24 +74,15 @@ def evaluate(
     output: Annotated[
         str, typer.Option("--format", help="json (owm-recommendation/1) or text (for a person).")
     ] = "json",
-    fhir: Annotated[
-        bool, typer.Option("--fhir", help="The input is a FHIR R4 Bundle, not owm-state/1.")
-    ] = False,
 ) -> None:
     """What the protocol allows now for one patient's state, and why."""
-    from owm.clinical import StateError, evaluate as decide, parse_state
+    from owm.clinical import StateError, parse_state
+    from owm.clinical import evaluate as decide
 
     if output not in ("json", "text"):
         fail(f"--format: {output!r} is not allowed; allowed: json, text")
     rules = protocol_from(protocol)
     document = read_json(state)
-    if fhir:
-        from owm.fhir.importer import BundleError, state_from_bundle
-
-        try:
-            document = state_from_bundle(document)
-        except BundleError as error:
-            fail(str(error))
     if not isinstance(document, dict):
         fail("the state must be a JSON object (owm-state/1)")
     try:
@@ -114,17 +105,22 @@ def protocol_show(protocol: ProtocolOption = None) -> None:
 
     rules = protocol_from(protocol)
     sys.stdout.write(
-        yaml.safe_dump(rules.model_dump(mode="json", by_alias=True), sort_keys=False, allow_unicode=True)
+        yaml.safe_dump(
+            rules.model_dump(mode="json", by_alias=True), sort_keys=False, allow_unicode=True
+        )
     )
 
 
 @app.command()
 def score(
     instrument: Annotated[str, typer.Argument(help="COWS, SOWS or OOWS.")],
-    items: Annotated[list[str], typer.Argument(help="ITEM=VALUE for every item of the instrument.")],
+    items: Annotated[
+        list[str], typer.Argument(help="ITEM=VALUE for every item of the instrument.")
+    ],
 ) -> None:
     """Score one instrument from the command line: total and band."""
-    from owm.clinical.instruments import INSTRUMENTS, band_for, score as total_of
+    from owm.clinical.instruments import INSTRUMENTS, band_for
+    from owm.clinical.instruments import score as total_of
 
     chosen = INSTRUMENTS.get(instrument.upper())
     if chosen is None:
@@ -133,7 +129,9 @@ def score(
     for pair in items:
         key, sep, value = pair.partition("=")
         if not sep or not value.lstrip("-").isdigit():
-            fail(f"{pair!r} is not ITEM=VALUE with a whole number; items: {', '.join(chosen.item_keys)}")
+            fail(
+                f"{pair!r} is not ITEM=VALUE with a whole number; items: {', '.join(chosen.item_keys)}"
+            )
         values[key] = int(value)
     try:
         total = total_of(chosen, values)

@@ -30,6 +30,5 @@ def is_acknowledged(ctx: Context, code: str) -> bool:
     latest = max(times)
     classes = LAPSING_CLASSES.get(code, frozenset())
     return not any(
-        m.changed_at is not None and latest < m.changed_at <= ctx.at
-        for m in ctx.active(*classes)
+        m.changed_at is not None and latest < m.changed_at <= ctx.at for m in ctx.active(*classes)
     )

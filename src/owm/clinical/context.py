@@ -185,8 +185,15 @@ class Context:
         vitals = self.recent_vitals
         if vitals is not None:
             if vitals.consciousness in limits.consciousness:
-                return f"responds only to {vitals.consciousness}" if vitals.consciousness == "pain" else "unresponsive"
-            if vitals.respiratory_rate is not None and vitals.respiratory_rate <= limits.respiratory_rate_at_most:
+                return (
+                    f"responds only to {vitals.consciousness}"
+                    if vitals.consciousness == "pain"
+                    else "unresponsive"
+                )
+            if (
+                vitals.respiratory_rate is not None
+                and vitals.respiratory_rate <= limits.respiratory_rate_at_most
+            ):
                 return f"respiratory rate {vitals.respiratory_rate}/min"
         return None
 
@@ -209,7 +216,10 @@ class Context:
         if vitals is None:
             return ()
         signs = []
-        if vitals.respiratory_rate is not None and vitals.respiratory_rate <= limits.with_respiratory_rate_at_most:
+        if (
+            vitals.respiratory_rate is not None
+            and vitals.respiratory_rate <= limits.with_respiratory_rate_at_most
+        ):
             signs.append(f"respiratory rate {vitals.respiratory_rate}/min")
         if vitals.spo2 is not None and vitals.spo2 <= limits.with_spo2_at_most:
             signs.append(f"SpO2 {vitals.spo2}%")
@@ -251,12 +261,12 @@ class Context:
     def first_dose(self) -> Administration | None:
         return self.counted_doses[0] if self.counted_doses else None
 
-    def total_in_window_ending(self, moment: datetime, extra: tuple[tuple[datetime, Decimal], ...] = ()) -> Decimal:
+    def total_in_window_ending(
+        self, moment: datetime, extra: tuple[tuple[datetime, Decimal], ...] = ()
+    ) -> Decimal:
         """Clonazepam mg with `at` in (moment - 24 h, moment]."""
         start = moment - timedelta(hours=24)
-        total = sum(
-            (a.dose_mg for a in self.counted_doses if start < a.at <= moment), Decimal(0)
-        )
+        total = sum((a.dose_mg for a in self.counted_doses if start < a.at <= moment), Decimal(0))
         return total + sum((mg for when, mg in extra if start < when <= moment), Decimal(0))
 
     @cached_property
@@ -293,9 +303,7 @@ class Context:
 
     def recent_symptoms(self) -> frozenset[str]:
         window = hours(self.protocol.windows.symptom_hours)
-        return frozenset(
-            s.code for s in self.state.symptoms if self.at - window <= s.at <= self.at
-        )
+        return frozenset(s.code for s in self.state.symptoms if self.at - window <= s.at <= self.at)
 
     # -- findings -----------------------------------------------------------------
     def finding(self, code: str, message: str, **values: Any) -> Finding:
@@ -310,4 +318,3 @@ class Context:
             source=self.protocol.source_text(code),
             values=values,
         )
-

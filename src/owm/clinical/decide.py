@@ -75,9 +75,7 @@ def _ordered(ctx: Context, findings: Iterable[Finding]) -> tuple[Finding, ...]:
     unique: dict[str, Finding] = {}
     for finding in findings:
         unique.setdefault(finding.code, finding)
-    return tuple(
-        sorted(unique.values(), key=lambda f: (SEVERITY_ORDER[f.severity], rank[f.code]))
-    )
+    return tuple(sorted(unique.values(), key=lambda f: (SEVERITY_ORDER[f.severity], rank[f.code])))
 
 
 def evaluate(state: PatientState, protocol: Protocol) -> Recommendation:

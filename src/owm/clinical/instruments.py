@@ -94,74 +94,124 @@ COWS = Instrument(
     title="Clinical Opiate Withdrawal Scale",
     source="Wesson & Ling 2003; SAMHSA TIP 45",
     items=(
-        Item("resting_pulse", "Resting pulse rate (after sitting or lying 1 minute)", (
-            (0, "pulse rate 80 or below"),
-            (1, "pulse rate 81-100"),
-            (2, "pulse rate 101-120"),
-            (4, "pulse rate greater than 120"),
-        )),
-        Item("sweating", "Sweating over the past half hour, not due to room temperature or activity", (
-            (0, "no report of chills or flushing"),
-            (1, "subjective report of chills or flushing"),
-            (2, "flushed or observable moistness on face"),
-            (3, "beads of sweat on brow or face"),
-            (4, "sweat streaming off face"),
-        )),
-        Item("restlessness", "Restlessness, observed during assessment", (
-            (0, "able to sit still"),
-            (1, "reports difficulty sitting still, but is able to do so"),
-            (3, "frequent shifting or extraneous movements of legs/arms"),
-            (5, "unable to sit still for more than a few seconds"),
-        )),
-        Item("pupil_size", "Pupil size", (
-            (0, "pupils pinned or normal size for room light"),
-            (1, "pupils possibly larger than normal for room light"),
-            (2, "pupils moderately dilated"),
-            (5, "pupils so dilated that only the rim of the iris is visible"),
-        )),
-        Item("bone_joint_aches", "Bone or joint aches, if the patient was having pain previously, "
-             "only the additional component attributed to opiate withdrawal is scored", (
-            (0, "not present"),
-            (1, "mild diffuse discomfort"),
-            (2, "patient reports severe diffuse aching of joints/muscles"),
-            (4, "patient is rubbing joints or muscles and is unable to sit still because of discomfort"),
-        )),
-        Item("runny_nose_tearing", "Runny nose or tearing, not accounted for by cold symptoms or allergies", (
-            (0, "not present"),
-            (1, "nasal stuffiness or unusually moist eyes"),
-            (2, "nose running or tearing"),
-            (4, "nose constantly running or tears streaming down cheeks"),
-        )),
-        Item("gi_upset", "GI upset over the last half hour", (
-            (0, "no GI symptoms"),
-            (1, "stomach cramps"),
-            (2, "nausea or loose stool"),
-            (3, "vomiting or diarrhoea"),
-            (5, "multiple episodes of diarrhoea or vomiting"),
-        )),
-        Item("tremor", "Tremor, observation of outstretched hands", (
-            (0, "no tremor"),
-            (1, "tremor can be felt, but not observed"),
-            (2, "slight tremor observable"),
-            (4, "gross tremor or muscle twitching"),
-        )),
-        Item("yawning", "Yawning, observation during assessment", (
-            (0, "no yawning"),
-            (1, "yawning once or twice during assessment"),
-            (2, "yawning three or more times during assessment"),
-            (4, "yawning several times per minute"),
-        )),
-        Item("anxiety_irritability", "Anxiety or irritability", (
-            (0, "none"),
-            (1, "patient reports increasing irritability or anxiousness"),
-            (2, "patient obviously irritable or anxious"),
-            (4, "patient so irritable or anxious that participation in the assessment is difficult"),
-        )),
-        Item("gooseflesh", "Gooseflesh skin", (
-            (0, "skin is smooth"),
-            (3, "piloerection of skin can be felt or hairs standing up on arms"),
-            (5, "prominent piloerection"),
-        )),
+        Item(
+            "resting_pulse",
+            "Resting pulse rate (after sitting or lying 1 minute)",
+            (
+                (0, "pulse rate 80 or below"),
+                (1, "pulse rate 81-100"),
+                (2, "pulse rate 101-120"),
+                (4, "pulse rate greater than 120"),
+            ),
+        ),
+        Item(
+            "sweating",
+            "Sweating over the past half hour, not due to room temperature or activity",
+            (
+                (0, "no report of chills or flushing"),
+                (1, "subjective report of chills or flushing"),
+                (2, "flushed or observable moistness on face"),
+                (3, "beads of sweat on brow or face"),
+                (4, "sweat streaming off face"),
+            ),
+        ),
+        Item(
+            "restlessness",
+            "Restlessness, observed during assessment",
+            (
+                (0, "able to sit still"),
+                (1, "reports difficulty sitting still, but is able to do so"),
+                (3, "frequent shifting or extraneous movements of legs/arms"),
+                (5, "unable to sit still for more than a few seconds"),
+            ),
+        ),
+        Item(
+            "pupil_size",
+            "Pupil size",
+            (
+                (0, "pupils pinned or normal size for room light"),
+                (1, "pupils possibly larger than normal for room light"),
+                (2, "pupils moderately dilated"),
+                (5, "pupils so dilated that only the rim of the iris is visible"),
+            ),
+        ),
+        Item(
+            "bone_joint_aches",
+            "Bone or joint aches, if the patient was having pain previously, "
+            "only the additional component attributed to opiate withdrawal is scored",
+            (
+                (0, "not present"),
+                (1, "mild diffuse discomfort"),
+                (2, "patient reports severe diffuse aching of joints/muscles"),
+                (
+                    4,
+                    "patient is rubbing joints or muscles and is unable to sit still because of discomfort",
+                ),
+            ),
+        ),
+        Item(
+            "runny_nose_tearing",
+            "Runny nose or tearing, not accounted for by cold symptoms or allergies",
+            (
+                (0, "not present"),
+                (1, "nasal stuffiness or unusually moist eyes"),
+                (2, "nose running or tearing"),
+                (4, "nose constantly running or tears streaming down cheeks"),
+            ),
+        ),
+        Item(
+            "gi_upset",
+            "GI upset over the last half hour",
+            (
+                (0, "no GI symptoms"),
+                (1, "stomach cramps"),
+                (2, "nausea or loose stool"),
+                (3, "vomiting or diarrhoea"),
+                (5, "multiple episodes of diarrhoea or vomiting"),
+            ),
+        ),
+        Item(
+            "tremor",
+            "Tremor, observation of outstretched hands",
+            (
+                (0, "no tremor"),
+                (1, "tremor can be felt, but not observed"),
+                (2, "slight tremor observable"),
+                (4, "gross tremor or muscle twitching"),
+            ),
+        ),
+        Item(
+            "yawning",
+            "Yawning, observation during assessment",
+            (
+                (0, "no yawning"),
+                (1, "yawning once or twice during assessment"),
+                (2, "yawning three or more times during assessment"),
+                (4, "yawning several times per minute"),
+            ),
+        ),
+        Item(
+            "anxiety_irritability",
+            "Anxiety or irritability",
+            (
+                (0, "none"),
+                (1, "patient reports increasing irritability or anxiousness"),
+                (2, "patient obviously irritable or anxious"),
+                (
+                    4,
+                    "patient so irritable or anxious that participation in the assessment is difficult",
+                ),
+            ),
+        ),
+        Item(
+            "gooseflesh",
+            "Gooseflesh skin",
+            (
+                (0, "skin is smooth"),
+                (3, "piloerection of skin can be felt or hairs standing up on arms"),
+                (5, "prominent piloerection"),
+            ),
+        ),
     ),
     bands=(
         Band("none", 0, 4),
@@ -255,7 +305,10 @@ POSS = SedationScale(
         ("S", "sleep, easy to arouse"),
         ("1", "awake and alert"),
         ("2", "slightly drowsy, easily aroused"),
-        ("3", "frequently drowsy, arousable, drifts off to sleep during conversation (unacceptable)"),
+        (
+            "3",
+            "frequently drowsy, arousable, drifts off to sleep during conversation (unacceptable)",
+        ),
         ("4", "somnolent, minimal or no response to verbal or physical stimulation (unacceptable)"),
     ),
 )
@@ -273,7 +326,10 @@ RASS = SedationScale(
         ("-1", "drowsy: not fully alert, sustained awakening to voice (eye contact 10 s or more)"),
         ("-2", "light sedation: briefly awakens to voice (eye contact under 10 s)"),
         ("-3", "moderate sedation: movement or eye opening to voice, no eye contact"),
-        ("-4", "deep sedation: no response to voice, movement or eye opening to physical stimulation"),
+        (
+            "-4",
+            "deep sedation: no response to voice, movement or eye opening to physical stimulation",
+        ),
         ("-5", "unarousable: no response to voice or physical stimulation"),
     ),
 )

@@ -76,6 +76,7 @@ def peak_after(
     After a new dose the curve rises to one peak and then falls, so a golden-section
     search finds the maximum to within seconds; the ends are checked too.
     """
+
     def level(h: float) -> float:
         return level_at(model, doses, start + timedelta(hours=h))
 

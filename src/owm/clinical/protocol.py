@@ -31,7 +31,14 @@ __all__ = [
 ]
 
 Action = Literal["emergency", "contraindicated", "hold", "escalate", "not-indicated", "give"]
-ACTION_ORDER: tuple[Action, ...] = ("emergency", "contraindicated", "hold", "escalate", "not-indicated", "give")
+ACTION_ORDER: tuple[Action, ...] = (
+    "emergency",
+    "contraindicated",
+    "hold",
+    "escalate",
+    "not-indicated",
+    "give",
+)
 Severity = Literal["critical", "warning", "info"]
 Group = Literal["emergency", "contraindicated", "hold", "escalate", "not-indicated", "none"]
 
@@ -191,8 +198,14 @@ class Protocol(_Frozen):
                 if key not in self.sources:
                     raise ValueError(f"findings.{code}.source names unknown source {key!r}")
         required = {
-            "respiratory_rate", "spo2", "systolic_bp", "pulse", "temperature_c",
-            "age_years", "weight_kg", "breath_alcohol_mg_l",
+            "respiratory_rate",
+            "spo2",
+            "systolic_bp",
+            "pulse",
+            "temperature_c",
+            "age_years",
+            "weight_kg",
+            "breath_alcohol_mg_l",
         }
         missing = required - set(self.physiological_limits)
         if missing:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -134,14 +134,18 @@ Outcome = Literal["given", "partial", "vomited", "refused"]
 Route = Literal["oral", "sublingual", "intravenous", "intramuscular", "rectal"]
 Consciousness = Literal["alert", "confusion", "voice", "pain", "unresponsive"]
 
-CONDITIONS: tuple[str, ...] = Condition.__args__
-ALLERGIES: tuple[str, ...] = Allergy.__args__
-HISTORY: tuple[str, ...] = History.__args__
-MEDICATION_CLASSES: tuple[str, ...] = MedicationClass.__args__
-SYMPTOMS: tuple[str, ...] = Symptom.__args__
-SIDE_EFFECTS: tuple[str, ...] = SideEffect.__args__
-OTHER_BENZODIAZEPINES: tuple[str, ...] = OtherBenzodiazepine.__args__
-ADMINISTERED_DRUGS: tuple[str, ...] = ("clonazepam", *CompanionDrug.__args__, *OTHER_BENZODIAZEPINES)
+CONDITIONS: tuple[str, ...] = get_args(Condition)
+ALLERGIES: tuple[str, ...] = get_args(Allergy)
+HISTORY: tuple[str, ...] = get_args(History)
+MEDICATION_CLASSES: tuple[str, ...] = get_args(MedicationClass)
+SYMPTOMS: tuple[str, ...] = get_args(Symptom)
+SIDE_EFFECTS: tuple[str, ...] = get_args(SideEffect)
+OTHER_BENZODIAZEPINES: tuple[str, ...] = get_args(OtherBenzodiazepine)
+ADMINISTERED_DRUGS: tuple[str, ...] = (
+    "clonazepam",
+    *get_args(CompanionDrug),
+    *OTHER_BENZODIAZEPINES,
+)
 
 
 class _Strict(BaseModel):
@@ -237,7 +241,9 @@ class Assessment(_Strict):
                 )
         for item in instrument.items:
             if item.key not in self.items:
-                raise ValueError(f"items.{item.key}: {self.instrument} item {item.key!r} is missing")
+                raise ValueError(
+                    f"items.{item.key}: {self.instrument} item {item.key!r} is missing"
+                )
             value = self.items[item.key]
             if value not in item.allowed:
                 raise ValueError(
@@ -419,7 +425,9 @@ def describe_validation_error(error: ValidationError) -> list[str]:
     """Turn pydantic's errors into one line each: path, value, what is wrong and allowed."""
     problems = []
     for item in error.errors(include_url=False):
-        loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        loc = tuple(
+            p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-"))
+        )
         message = item["msg"].removeprefix("Value error, ")
         kind = item["type"]
         shown = item.get("input")

@@ -41,5 +41,13 @@ def taper_plan(taper: Taper, daily_mg: Decimal, start: date) -> tuple[dict[str, 
             }
         )
         day += timedelta(days=taper.step_every_days)
-    steps.append({"from": day.isoformat(), "to": None, "daily_mg": Decimal(0), "dose_mg": Decimal(0), "doses_per_day": 0})
+    steps.append(
+        {
+            "from": day.isoformat(),
+            "to": None,
+            "daily_mg": Decimal(0),
+            "dose_mg": Decimal(0),
+            "doses_per_day": 0,
+        }
+    )
     return tuple(steps)

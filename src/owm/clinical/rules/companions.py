@@ -30,7 +30,9 @@ def symptoms_now(ctx: Context) -> frozenset[str]:
     cows = ctx.recent_cows
     if cows is not None:
         for symptom, trigger in ctx.protocol.companion_triggers.items():
-            if any(cows.items.get(item, 0) >= at_least for item, at_least in trigger.cows_items.items()):
+            if any(
+                cows.items.get(item, 0) >= at_least for item, at_least in trigger.cows_items.items()
+            ):
                 present.add(symptom)
     return frozenset(present)
 

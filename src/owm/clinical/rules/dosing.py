@@ -77,7 +77,9 @@ def plan_dose(ctx: Context) -> DosePlan:
     ):
         dose = dose * dosing.reduction_factor
         reasons.append(
-            f"age {age}" if age is not None and age >= thresholds.older_adult_age else "mild liver disease"
+            f"age {age}"
+            if age is not None and age >= thresholds.older_adult_age
+            else "mild liver disease"
         )
     if dose > ctx.remaining_24h:
         dose = ctx.remaining_24h
@@ -93,7 +95,8 @@ def plan_dose(ctx: Context) -> DosePlan:
             ctx.finding(
                 "dose-reduced",
                 f"Dose reduced from {mg_text(chosen)} mg ({why}) to {mg_text(dose)} mg: "
-                + "; ".join(reasons) + ".",
+                + "; ".join(reasons)
+                + ".",
                 chosen_mg=chosen,
                 dose_mg=dose,
                 reasons=reasons,
@@ -102,7 +105,9 @@ def plan_dose(ctx: Context) -> DosePlan:
     return DosePlan(dose, tuple(findings))
 
 
-def earliest_next_dose(ctx: Context, given: tuple[tuple[datetime, Decimal], ...]) -> datetime | None:
+def earliest_next_dose(
+    ctx: Context, given: tuple[tuple[datetime, Decimal], ...]
+) -> datetime | None:
     """The earliest time another dose is allowed: interval passed and the smallest strength fits.
 
     `given` adds the dose recommended now (when the action is give) to the counted

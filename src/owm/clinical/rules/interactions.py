@@ -27,7 +27,14 @@ from collections.abc import Iterator
 from owm.clinical.context import CNS_DEPRESSANT_CLASSES, Context
 from owm.clinical.findings import Finding
 
-__all__ = ["RULES", "alpha2_agonist", "cns_depressant", "cyp3a_inducer", "cyp3a_inhibitor", "opioid"]
+__all__ = [
+    "RULES",
+    "alpha2_agonist",
+    "cns_depressant",
+    "cyp3a_inducer",
+    "cyp3a_inhibitor",
+    "opioid",
+]
 
 
 def opioid(ctx: Context) -> Iterator[Finding]:
