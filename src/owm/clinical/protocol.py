@@ -10,6 +10,7 @@ load time, so no decision is ever made from it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import time
 from decimal import Decimal
 from functools import cache
@@ -19,8 +20,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from owm.clinical.instruments import COWS, POSS, RASS, SOWS
+
 __all__ = [
     "ACTION_ORDER",
+    "FINDING_GROUPS",
+    "PHYSIOLOGICAL_FIELDS",
     "Action",
     "Companion",
     "FindingSpec",
@@ -41,6 +46,60 @@ ACTION_ORDER: tuple[Action, ...] = (
 )
 Severity = Literal["critical", "warning", "info"]
 Group = Literal["emergency", "contraindicated", "hold", "escalate", "not-indicated", "none"]
+
+# The finding codes the core raises (state format, "Finding codes") and the action
+# group each belongs to (clinical spec section 3). A protocol sets each code's
+# severity, rule label and sources, but cannot drop a code or move it to another
+# group: an overdose is an emergency under every unit's protocol, and only
+# escalations can be acknowledged.
+FINDING_GROUPS: dict[str, Group] = {
+    "overdose-suspected": "emergency",
+    "news2-emergency": "emergency",
+    "benzodiazepine-allergy": "contraindicated",
+    "liver-disease": "contraindicated",
+    "narrow-angle-glaucoma": "contraindicated",
+    "alcohol": "contraindicated",
+    "respiratory-insufficiency": "contraindicated",
+    "oversedation": "hold",
+    "news2-urgent": "hold",
+    "min-interval": "hold",
+    "daily-limit": "hold",
+    "no-assessment": "hold",
+    "assessment-stale": "hold",
+    "vitals-stale": "hold",
+    "opioid-benzodiazepine": "escalate",
+    "cns-depressant": "escalate",
+    "course-limit": "escalate",
+    "severe-withdrawal": "escalate",
+    "pregnancy": "escalate",
+    "older-adult": "escalate",
+    "benzodiazepine-misuse": "escalate",
+    "cyp3a-inhibitor": "escalate",
+    "not-improving": "escalate",
+    "no-withdrawal": "not-indicated",
+    "no-target-symptom": "not-indicated",
+    "alpha2-agonist": "none",
+    "cyp3a-inducer": "none",
+    "side-effect": "none",
+    "taper-needed": "none",
+    "night-dose": "none",
+    "dose-reduced": "none",
+    "counselling": "none",
+}
+
+
+# The state fields whose possible range the protocol sets (physiological_limits).
+PHYSIOLOGICAL_FIELDS: tuple[str, ...] = (
+    "respiratory_rate",
+    "spo2",
+    "systolic_bp",
+    "pulse",
+    "temperature_c",
+    "age_years",
+    "weight_kg",
+    "breath_alcohol_mg_l",
+)
+CONSCIOUSNESS: tuple[str, ...] = ("alert", "confusion", "voice", "pain", "unresponsive")
 
 
 class _Frozen(BaseModel):
@@ -70,12 +129,24 @@ class Dosing(_Frozen):
     @model_validator(mode="after")
     def _consistent(self) -> Dosing:
         for name in ("standard_mg", "night_mg", "severe_mg"):
-            if getattr(self, name) > self.max_single_mg:
-                raise ValueError(f"dosing.{name} is above dosing.max_single_mg")
+            value = getattr(self, name)
+            if value > self.max_single_mg:
+                raise ValueError(
+                    f"{name}: {value} mg is above max_single_mg ({self.max_single_mg} mg); "
+                    "allowed: at most max_single_mg"
+                )
         if self.max_single_mg > self.daily_max_mg:
-            raise ValueError("dosing.max_single_mg is above dosing.daily_max_mg")
-        if self.smallest_strength_mg > self.standard_mg:
-            raise ValueError("dosing.smallest_strength_mg is above dosing.standard_mg")
+            raise ValueError(
+                f"max_single_mg: {self.max_single_mg} mg is above daily_max_mg "
+                f"({self.daily_max_mg} mg); allowed: at most daily_max_mg"
+            )
+        for name in ("standard_mg", "night_mg", "severe_mg", "max_single_mg"):
+            value = getattr(self, name)
+            if value % self.smallest_strength_mg != 0:
+                raise ValueError(
+                    f"{name}: {value} mg is not a multiple of smallest_strength_mg "
+                    f"({self.smallest_strength_mg} mg); allowed: whole multiples of it"
+                )
         return self
 
 
@@ -165,6 +236,17 @@ class Pharmacokinetics(_Frozen):
     between_subject_cv_clearance: float = Field(ge=0)
     source: str
 
+    @model_validator(mode="after")
+    def _distinct_rates(self) -> Pharmacokinetics:
+        k = self.clearance_l_per_hour / self.volume_l
+        if abs(self.ka_per_hour - k) <= 1e-9 * self.ka_per_hour:
+            raise ValueError(
+                f"ka_per_hour: {self.ka_per_hour} equals the elimination rate "
+                f"clearance_l_per_hour / volume_l ({k}); allowed: any other rate "
+                "(the one-compartment formula divides by their difference)"
+            )
+        return self
+
 
 class Protocol(_Frozen):
     """A validated protocol. Every decision carries its `id` and `version`."""
@@ -191,29 +273,113 @@ class Protocol(_Frozen):
 
     @model_validator(mode="after")
     def _consistent(self) -> Protocol:
+        problems = [
+            *self._order_and_findings(),
+            *self._limits(),
+            *self._vocabulary(),
+        ]
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    def _order_and_findings(self) -> list[str]:
+        problems = []
         if self.action_order != ACTION_ORDER:
-            raise ValueError(f"action_order must be {list(ACTION_ORDER)}")
+            problems.append(
+                f"action_order: {list(self.action_order)} is not allowed; "
+                f"allowed: {list(ACTION_ORDER)} (clinical spec section 3)"
+            )
+        for code in FINDING_GROUPS:
+            if code not in self.findings:
+                problems.append(f"findings.{code}: required finding is missing")
         for code, spec in self.findings.items():
+            group = FINDING_GROUPS.get(code)
+            if group is None:
+                problems.append(
+                    f"findings.{code}: unknown finding code; allowed: {', '.join(FINDING_GROUPS)}"
+                )
+            elif spec.group != group:
+                problems.append(
+                    f"findings.{code}.group: {spec.group!r} is not allowed; allowed: {group!r}"
+                )
             for key in spec.source:
                 if key not in self.sources:
-                    raise ValueError(f"findings.{code}.source names unknown source {key!r}")
-        required = {
-            "respiratory_rate",
-            "spo2",
-            "systolic_bp",
-            "pulse",
-            "temperature_c",
-            "age_years",
-            "weight_kg",
-            "breath_alcohol_mg_l",
-        }
-        missing = required - set(self.physiological_limits)
-        if missing:
-            raise ValueError(f"physiological_limits lacks {', '.join(sorted(missing))}")
+                    problems.append(
+                        f"findings.{code}.source: unknown source {key!r}; "
+                        f"allowed: {', '.join(self.sources)}"
+                    )
+        return problems
+
+    def _limits(self) -> list[str]:
+        problems = []
+        for name in PHYSIOLOGICAL_FIELDS:
+            if name not in self.physiological_limits:
+                problems.append(f"physiological_limits.{name}: required limit is missing")
         for name, (low, high) in self.physiological_limits.items():
-            if low > high:
-                raise ValueError(f"physiological_limits.{name}: low {low} is above high {high}")
-        return self
+            if name not in PHYSIOLOGICAL_FIELDS:
+                problems.append(
+                    f"physiological_limits.{name}: unknown field; "
+                    f"allowed: {', '.join(PHYSIOLOGICAL_FIELDS)}"
+                )
+            elif low > high:
+                problems.append(f"physiological_limits.{name}: low {low} is above high {high}")
+        taper, smallest = self.taper.step_mg, self.dosing.smallest_strength_mg
+        if taper % smallest != 0:
+            problems.append(
+                f"taper.step_mg: {taper} mg is not a multiple of dosing.smallest_strength_mg "
+                f"({smallest} mg); allowed: whole multiples of it"
+            )
+        cows_max = COWS.max_total
+        for name in (
+            "cows_no_withdrawal_below",
+            "cows_severe_dose_at_least",
+            "cows_severe_withdrawal_above",
+            "cows_moderate_at_least",
+        ):
+            value = getattr(self.thresholds, name)
+            if value > cows_max:
+                problems.append(
+                    f"thresholds.{name}: {value} is beyond the COWS total; allowed: 0 to {cows_max}"
+                )
+        return problems
+
+    def _vocabulary(self) -> list[str]:
+        """Every item, level and code the protocol names exists in the state format."""
+        from owm.clinical.state import CONDITIONS, SYMPTOMS  # here: state imports this module
+
+        problems = []
+
+        def check(path: str, values: Iterable[object], allowed: Iterable[object]) -> None:
+            known = tuple(allowed)
+            for value in values:
+                if value not in known:
+                    problems.append(
+                        f"{path}: {value!r} is not allowed; "
+                        f"allowed: {', '.join(str(a) for a in known)}"
+                    )
+
+        target = self.thresholds.target_symptom
+        check("thresholds.target_symptom.cows_items", target.cows_items, COWS.item_keys)
+        check("thresholds.target_symptom.sows_items", target.sows_items, SOWS.item_keys)
+        check("thresholds.target_symptom.symptoms", target.symptoms, SYMPTOMS)
+        emergency = self.thresholds.emergency
+        check("thresholds.emergency.poss_levels", emergency.poss_levels, POSS.allowed)
+        check(
+            "thresholds.emergency.sedated_poss_levels", emergency.sedated_poss_levels, POSS.allowed
+        )
+        check("thresholds.emergency.consciousness", emergency.consciousness, CONSCIOUSNESS)
+        over = self.thresholds.oversedation
+        check("thresholds.oversedation.poss_levels", over.poss_levels, POSS.allowed)
+        check(
+            "thresholds.oversedation.rass_levels", over.rass_levels, (int(v) for v in RASS.allowed)
+        )
+        for name, trigger in self.companion_triggers.items():
+            check(f"companion_triggers.{name}.cows_items", trigger.cows_items, COWS.item_keys)
+        reasons = (*SYMPTOMS, *self.companion_triggers, "benzodiazepine-contraindicated")
+        for i, companion in enumerate(self.companions):
+            check(f"companions[{i}].for", (companion.for_,), reasons)
+            check(f"companions[{i}].avoid_conditions", companion.avoid_conditions, CONDITIONS)
+        return problems
 
     @property
     def acknowledgeable_codes(self) -> tuple[str, ...]:
@@ -229,15 +395,35 @@ class ProtocolError(ValueError):
     """A protocol file that cannot be used; the message names the field and the problem."""
 
 
+def _describe(error: ValidationError) -> list[str]:
+    """One line per problem: the field path, what is wrong, and the value when it is short."""
+    lines = []
+    for item in error.errors(include_url=False):
+        loc = [str(p) for p in item["loc"]]
+        if item["type"] == "value_error":
+            # our own validators name the field themselves, relative to `loc`
+            prefix = ".".join(loc) + "." if loc else ""
+            message = item["msg"].removeprefix("Value error, ")
+            lines += [f"{prefix}{line}" for line in message.splitlines()]
+            continue
+        path = ".".join(loc) or "(document)"
+        given = item.get("input")
+        shown = "" if isinstance(given, dict | list) else f" (got {given!r})"
+        if item["type"] == "missing":
+            lines.append(f"{path}: required field is missing")
+        elif item["type"] == "extra_forbidden":
+            lines.append(f"{path}: unknown field; it is not part of a protocol{shown}")
+        else:
+            lines.append(f"{path}: {item['msg']}{shown}")
+    return lines
+
+
 def _from_mapping(data: Any, origin: str) -> Protocol:
     try:
         return Protocol.model_validate(data)
     except ValidationError as error:
-        lines = []
-        for item in error.errors(include_url=False):
-            path = ".".join(str(p) for p in item["loc"]) or "(document)"
-            lines.append(f"  {path}: {item['msg']} (got {item.get('input')!r})")
-        raise ProtocolError(f"invalid protocol {origin}:\n" + "\n".join(lines)) from None
+        lines = "\n".join(f"  {line}" for line in _describe(error))
+        raise ProtocolError(f"invalid protocol {origin}:\n{lines}") from None
 
 
 def load_protocol(path: Path | str) -> Protocol:
@@ -252,7 +438,10 @@ def load_protocol(path: Path | str) -> Protocol:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise ProtocolError(f"protocol {path} is not valid YAML: {error}") from None
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise ProtocolError(f"protocol {path} is not valid YAML{where}: {problem}") from None
     return _from_mapping(data, str(path))
 
 

@@ -16,12 +16,13 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -29,6 +30,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from owm.clinical.instruments import INSTRUMENTS, POSS, RASS
 from owm.clinical.protocol import Protocol
@@ -129,7 +131,7 @@ CompanionDrug = Literal[
     "hydroxyzine",
     "trazodone",
 ]
-AdministeredDrug = Literal["clonazepam"] | CompanionDrug | OtherBenzodiazepine
+AdministeredDrug = Literal["clonazepam", CompanionDrug, OtherBenzodiazepine]
 Outcome = Literal["given", "partial", "vomited", "refused"]
 Route = Literal["oral", "sublingual", "intravenous", "intramuscular", "rectal"]
 Consciousness = Literal["alert", "confusion", "voice", "pain", "unresponsive"]
@@ -146,6 +148,37 @@ ADMINISTERED_DRUGS: tuple[str, ...] = (
     *get_args(CompanionDrug),
     *OTHER_BENZODIAZEPINES,
 )
+
+
+def _whole_number(value: Any) -> Any:
+    """A count or a measurement in whole units: a JSON number, never text or true/false."""
+    if isinstance(value, bool | str):
+        raise PydanticCustomError(
+            "int_type", "Input should be a whole number (a JSON number, not text or true/false)"
+        )
+    return value
+
+
+def _point_in_time(value: Any) -> Any:
+    """A time is an ISO 8601 string with its offset; a bare number is not guessed as epoch time."""
+    if isinstance(value, bool | int | float | Decimal):
+        raise PydanticCustomError(
+            "datetime_type",
+            "Input should be an ISO 8601 date and time with a time zone, e.g. 2026-11-25T14:00:00Z",
+        )
+    return value
+
+
+def _true_or_false(value: Any) -> Any:
+    """A yes/no fact is JSON true or false; "no", 0 or "false" are not guessed."""
+    if not isinstance(value, bool):
+        raise PydanticCustomError("bool_type", "Input should be true or false")
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+TrueOrFalse = Annotated[bool, BeforeValidator(_true_or_false)]
+Moment = Annotated[AwareDatetime, BeforeValidator(_point_in_time)]
 
 
 class _Strict(BaseModel):
@@ -185,10 +218,10 @@ class Ward(_Strict):
 
 
 class Patient(_Strict):
-    age_years: int | None = None
+    age_years: WholeNumber | None = None
     sex: Literal["female", "male", "other", "unknown"] | None = None
     weight_kg: Decimal | None = None
-    pregnant: bool | None = None
+    pregnant: TrueOrFalse | None = None
     conditions: tuple[Condition, ...] = ()
     allergies: tuple[Allergy, ...] = ()
     history: tuple[History, ...] = ()
@@ -201,12 +234,12 @@ class Patient(_Strict):
 
 
 class Episode(_Strict):
-    started_at: AwareDatetime
+    started_at: Moment
     setting: Literal["inpatient", "residential", "outpatient"] = "inpatient"
 
 
 class Alcohol(_Strict):
-    last_drink_at: AwareDatetime | None = None
+    last_drink_at: Moment | None = None
     breath_alcohol_mg_l: Decimal | None = None
 
     @field_validator("breath_alcohol_mg_l")
@@ -218,8 +251,8 @@ class Alcohol(_Strict):
 class Medication(_Strict):
     name: str = Field(min_length=1, max_length=200)
     class_: MedicationClass = Field(alias="class")
-    active: bool = True
-    changed_at: AwareDatetime | None = None
+    active: TrueOrFalse = True
+    changed_at: Moment | None = None
     rxnorm: str | None = Field(default=None, pattern=r"^[0-9]{1,12}$")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -227,8 +260,8 @@ class Medication(_Strict):
 
 class Assessment(_Strict):
     instrument: Literal["COWS", "SOWS", "OOWS"]
-    at: AwareDatetime
-    items: dict[str, int]
+    at: Moment
+    items: dict[str, WholeNumber]
 
     @model_validator(mode="after")
     def _items_complete_and_allowed(self) -> Assessment:
@@ -239,11 +272,18 @@ class Assessment(_Strict):
                     f"items.{key}: {self.instrument} has no item {key!r}; "
                     f"allowed items: {', '.join(instrument.item_keys)}"
                 )
+        missing = [key for key in instrument.item_keys if key not in self.items]
+        if len(missing) == 1:
+            raise ValueError(
+                f"items.{missing[0]}: {self.instrument} item {missing[0]!r} is missing; "
+                "every item must be scored"
+            )
+        if missing:
+            raise ValueError(
+                f"items: {self.instrument} items {', '.join(missing)} are missing; "
+                "every item must be scored"
+            )
         for item in instrument.items:
-            if item.key not in self.items:
-                raise ValueError(
-                    f"items.{item.key}: {self.instrument} item {item.key!r} is missing"
-                )
             value = self.items[item.key]
             if value not in item.allowed:
                 raise ValueError(
@@ -258,12 +298,12 @@ class Assessment(_Strict):
 
 
 class VitalSigns(_Strict):
-    at: AwareDatetime
-    respiratory_rate: int | None = None
-    spo2: int | None = None
-    oxygen: bool | None = None
-    systolic_bp: int | None = None
-    pulse: int | None = None
+    at: Moment
+    respiratory_rate: WholeNumber | None = None
+    spo2: WholeNumber | None = None
+    oxygen: TrueOrFalse | None = None
+    systolic_bp: WholeNumber | None = None
+    pulse: WholeNumber | None = None
     consciousness: Consciousness | None = None
     temperature_c: Decimal | None = None
 
@@ -287,7 +327,7 @@ class VitalSigns(_Strict):
 
 
 class Sedation(_Strict):
-    at: AwareDatetime
+    at: Moment
     scale: Literal["POSS", "RASS"]
     level: str
 
@@ -295,14 +335,15 @@ class Sedation(_Strict):
     def _level_on_scale(self) -> Sedation:
         scale = POSS if self.scale == "POSS" else RASS
         level = self.level
-        if self.scale == "RASS" and level.startswith("+"):
-            level = level[1:]
-            object.__setattr__(self, "level", level)
+        if self.scale == "RASS" and level[:1] == "+" and level[1:].isdigit():
+            level = level[1:]  # "+1" as charted on the RASS form is level 1
         if level not in scale.allowed:
             raise ValueError(
                 f"level: {self.scale} level {self.level!r} is not allowed; "
                 f"allowed: {', '.join(scale.allowed)}"
+                + (" (a leading + is accepted)" if self.scale == "RASS" else "")
             )
+        object.__setattr__(self, "level", level)
         return self
 
     @property
@@ -311,12 +352,12 @@ class Sedation(_Strict):
 
 
 class SymptomRecord(_Strict):
-    at: AwareDatetime
+    at: Moment
     code: Symptom
 
 
 class SideEffectRecord(_Strict):
-    at: AwareDatetime
+    at: Moment
     code: SideEffect
 
 
@@ -324,8 +365,8 @@ class Administration(_Strict):
     drug: AdministeredDrug
     dose_mg: Decimal = Field(gt=0, max_digits=9, decimal_places=4)
     route: Route = "oral"
-    at: AwareDatetime
-    recorded_at: AwareDatetime | None = None
+    at: Moment
+    recorded_at: Moment | None = None
     outcome: Outcome = "given"
 
     @model_validator(mode="after")
@@ -346,7 +387,7 @@ class Administration(_Strict):
 class Acknowledgement(_Strict):
     finding: str
     by: str = Field(min_length=1, max_length=200)
-    at: AwareDatetime
+    at: Moment
     reason: str = Field(min_length=1, max_length=2000)
 
     @field_validator("finding")
@@ -367,7 +408,7 @@ class PatientState(_Strict):
     """One patient's state at the decision time `at` (format `owm-state/1`)."""
 
     format: Literal["owm-state/1"]
-    at: AwareDatetime
+    at: Moment
     ward: Ward
     protocol: str | None = None
     patient: Patient = Patient()
@@ -453,7 +494,9 @@ def parse_state(data: Mapping[str, Any], protocol: Protocol) -> PatientState:
     Raises StateError naming every problem; never returns a partially valid state.
     """
     try:
-        return PatientState.model_validate(data, context={"protocol": protocol}, strict=False)
+        return PatientState.model_validate(
+            data, context={"protocol": protocol}, strict=False, by_alias=True, by_name=False
+        )
     except ValidationError as error:
         raise StateError(describe_validation_error(error)) from None
 
