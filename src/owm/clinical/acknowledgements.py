@@ -4,9 +4,14 @@ Source: clinical spec section 7; FDA boxed warning (2016) and MHRA (2020): after
 any start or change of an opioid or another CNS depressant, the physician must
 look again.
 
-An acknowledgement counts from its `at` on. An acknowledgement of
-opioid-benzodiazepine or cns-depressant lapses when an active medicine of that
-kind has a `changed_at` after it (and not after the decision time). Only
+An acknowledgement counts from its `at` on (the latest one of a code counts). An
+acknowledgement of opioid-benzodiazepine or cns-depressant lapses when an active
+medicine of that kind has a `changed_at` after it (and not after the decision
+time). An acknowledgement of cns-depressant also lapses when another
+benzodiazepine is given after it (any outcome but refused, within the window that
+raises cns-depressant): a new dose of another benzodiazepine is a new exposure the
+physician has not seen (local default: the spec names started and changed
+medicines; a dose given on the ward is treated as one being started). Only
 escalations can be acknowledged; the state parser refuses any other code.
 """
 
@@ -29,6 +34,10 @@ def is_acknowledged(ctx: Context, code: str) -> bool:
         return False
     latest = max(times)
     classes = LAPSING_CLASSES.get(code, frozenset())
-    return not any(
+    if any(
         m.changed_at is not None and latest < m.changed_at <= ctx.at for m in ctx.active(*classes)
+    ):
+        return False
+    return not (
+        code == "cns-depressant" and any(latest < a.at for a in ctx.other_benzodiazepines_given)
     )

@@ -18,6 +18,7 @@ Then, in this order (clinical spec section 7):
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_FLOOR, Decimal
@@ -25,7 +26,16 @@ from decimal import ROUND_FLOOR, Decimal
 from owm.clinical.context import Context, hours
 from owm.clinical.findings import Finding, mg_text
 
-__all__ = ["DosePlan", "earliest_next_dose", "plan_dose"]
+__all__ = [
+    "Dose",
+    "DosePlan",
+    "adjusted_dose",
+    "chosen_dose",
+    "dose_reduced",
+    "earliest_next_dose",
+    "night_dose",
+    "plan_dose",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,73 +46,93 @@ class DosePlan:
     findings: tuple[Finding, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Dose:
+    """The dose chosen in step 1, the dose after steps 2-4, and why they differ."""
+
+    chosen_mg: Decimal
+    why: str
+    dose_mg: Decimal
+    reasons: tuple[str, ...]
+
+
 def _round_down(amount: Decimal, step: Decimal) -> Decimal:
     return (amount / step).to_integral_value(rounding=ROUND_FLOOR) * step
 
 
-def plan_dose(ctx: Context) -> DosePlan:
-    """The dose for now, following the order of section 7 exactly."""
+def chosen_dose(ctx: Context) -> tuple[Decimal, str]:
+    """Step 1: standard, night, severe, or night and severe together (the maximum single dose)."""
     dosing = ctx.protocol.dosing
-    thresholds = ctx.protocol.thresholds
     cows = ctx.recent_cows
-    severe = cows is not None and cows.total >= thresholds.cows_severe_dose_at_least
-    night = ctx.is_night
-    findings: list[Finding] = []
+    severe = cows is not None and cows.total >= ctx.protocol.thresholds.cows_severe_dose_at_least
+    if ctx.is_night and severe:
+        return dosing.max_single_mg, "night and severe withdrawal"
+    if ctx.is_night:
+        return dosing.night_mg, "night"
+    if severe:
+        return dosing.severe_mg, "severe withdrawal"
+    return dosing.standard_mg, "standard"
 
-    if night and severe:
-        dose, why = dosing.max_single_mg, "night and severe withdrawal"
-    elif night:
-        dose, why = dosing.night_mg, "night"
-    elif severe:
-        dose, why = dosing.severe_mg, "severe withdrawal"
-    else:
-        dose, why = dosing.standard_mg, "standard"
-    if night:
-        local = ctx.local_time.strftime("%H:%M")
-        findings.append(
-            ctx.finding(
-                "night-dose",
-                f"Night on the ward ({local}): the night dose of {mg_text(dose)} mg applies"
-                + (" (with severe withdrawal)." if severe else "."),
-                ward_time=local,
-                dose_mg=dose,
-            )
-        )
 
-    chosen = dose
+def adjusted_dose(ctx: Context) -> Dose:
+    """Steps 1-4 of section 7: choose, halve once, cap at the 24 h remainder, round down.
+
+    The result may be below the smallest strength (step 5): then no dose can be
+    given and holds.daily_limit holds.
+    """
+    dosing = ctx.protocol.dosing
+    older = ctx.protocol.thresholds.older_adult_age
+    chosen, why = chosen_dose(ctx)
+    dose = chosen
     reasons: list[str] = []
     age = ctx.state.patient.age_years
-    if (age is not None and age >= thresholds.older_adult_age) or (
-        "mild-liver-disease" in ctx.state.patient.conditions
-    ):
+    is_older = age is not None and age >= older
+    if is_older or "mild-liver-disease" in ctx.state.patient.conditions:
         dose = dose * dosing.reduction_factor
-        reasons.append(
-            f"age {age}"
-            if age is not None and age >= thresholds.older_adult_age
-            else "mild liver disease"
-        )
+        reasons.append(f"age {age}" if is_older else "mild liver disease")
     if dose > ctx.remaining_24h:
-        dose = ctx.remaining_24h
-        reasons.append(f"only {mg_text(ctx.remaining_24h)} mg left under the 24 h maximum")
+        dose = max(ctx.remaining_24h, Decimal(0))
+        reasons.append(f"only {mg_text(dose)} mg left under the 24 h maximum")
     rounded = _round_down(dose, dosing.smallest_strength_mg)
     if rounded != dose:
         reasons.append(f"rounded down to a multiple of {mg_text(dosing.smallest_strength_mg)} mg")
-    dose = rounded
-    if dose < dosing.smallest_strength_mg:
-        return DosePlan(None, tuple(findings))
-    if dose != chosen:
-        findings.append(
-            ctx.finding(
-                "dose-reduced",
-                f"Dose reduced from {mg_text(chosen)} mg ({why}) to {mg_text(dose)} mg: "
-                + "; ".join(reasons)
-                + ".",
-                chosen_mg=chosen,
-                dose_mg=dose,
-                reasons=reasons,
-            )
+    return Dose(chosen_mg=chosen, why=why, dose_mg=rounded, reasons=tuple(reasons))
+
+
+def night_dose(ctx: Context) -> Iterator[Finding]:
+    """It is night on the ward: the night dose applies (with give only)."""
+    if ctx.is_night:
+        chosen, why = chosen_dose(ctx)
+        local = ctx.local_time.strftime("%H:%M")
+        yield ctx.finding(
+            "night-dose",
+            f"Night on the ward ({local}): the night dose of {mg_text(chosen)} mg applies"
+            + (" (with severe withdrawal)." if "severe" in why else "."),
+            ward_time=local,
+            dose_mg=chosen,
         )
-    return DosePlan(dose, tuple(findings))
+
+
+def dose_reduced(ctx: Context) -> Iterator[Finding]:
+    """The dose was halved, capped at the 24 h remainder or rounded down (with give only)."""
+    dose = adjusted_dose(ctx)
+    if dose.dose_mg != dose.chosen_mg and dose.dose_mg >= ctx.protocol.dosing.smallest_strength_mg:
+        yield ctx.finding(
+            "dose-reduced",
+            f"Dose reduced from {mg_text(dose.chosen_mg)} mg ({dose.why}) to "
+            f"{mg_text(dose.dose_mg)} mg: " + "; ".join(dose.reasons) + ".",
+            chosen_mg=dose.chosen_mg,
+            dose_mg=dose.dose_mg,
+            reasons=list(dose.reasons),
+        )
+
+
+def plan_dose(ctx: Context) -> DosePlan:
+    """The dose for now, following the order of section 7 exactly; None below the smallest strength."""
+    dose = adjusted_dose(ctx)
+    if dose.dose_mg < ctx.protocol.dosing.smallest_strength_mg:
+        return DosePlan(None, ())
+    return DosePlan(dose.dose_mg, (*night_dose(ctx), *dose_reduced(ctx)))
 
 
 def earliest_next_dose(

@@ -9,7 +9,8 @@ local defaults for the freshness of assessments and observations.
 When: POSS 3 or RASS -2/-3 and overdose is not suspected (oversedation); NEWS2
 5-6 or a single 3 below the emergency range (news2-urgent); the last counted dose
 less than `dosing.min_interval_hours` ago, the edge allowed (min-interval); less
-than the smallest strength left under `dosing.daily_max_mg` (daily-limit); no
+than the smallest strength left under `dosing.daily_max_mg`, or the dose after the
+section 7 adjustments (dosing.adjusted_dose) below that strength (daily-limit); no
 COWS at all (no-assessment) or none within `windows.freshness_hours`
 (assessment-stale); no complete set of vital signs within that window (vitals-stale).
 Then: hold, and say what must change.
@@ -21,6 +22,7 @@ from collections.abc import Iterator
 
 from owm.clinical.context import Context, hours
 from owm.clinical.findings import Finding, mg_text
+from owm.clinical.rules.dosing import adjusted_dose
 
 __all__ = [
     "RULES",
@@ -89,7 +91,7 @@ def min_interval(ctx: Context) -> Iterator[Finding]:
 
 
 def daily_limit(ctx: Context) -> Iterator[Finding]:
-    """Not even the smallest strength fits under the 24 h maximum."""
+    """Not even the smallest strength fits under the 24 h maximum, or the adjusted dose is below it."""
     dosing = ctx.protocol.dosing
     if ctx.remaining_24h < dosing.smallest_strength_mg:
         yield ctx.finding(
@@ -98,6 +100,18 @@ def daily_limit(ctx: Context) -> Iterator[Finding]:
             f"{mg_text(dosing.daily_max_mg)} mg.",
             total_24h_mg=ctx.total_24h,
             daily_max_mg=dosing.daily_max_mg,
+        )
+        return
+    dose = adjusted_dose(ctx)
+    if dose.dose_mg < dosing.smallest_strength_mg:
+        yield ctx.finding(
+            "daily-limit",
+            f"The dose after adjustment ({'; '.join(dose.reasons)}) is below the smallest "
+            f"strength of {mg_text(dosing.smallest_strength_mg)} mg: no dose can be given.",
+            total_24h_mg=ctx.total_24h,
+            daily_max_mg=dosing.daily_max_mg,
+            chosen_mg=dose.chosen_mg,
+            dose_mg=dose.dose_mg,
         )
 
 

@@ -1,0 +1,96 @@
+"""Course day and taper (clinical spec section 7): whole 24 h periods, not calendar days.
+
+Course day = whole 24 h periods since the first counted clonazepam dose, plus 1;
+day 1 before any dose. taper-needed fires when the course day is above 7, and
+the answer then carries a taper plan.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from owm.clinical.rules import course
+
+from .support import ago, codes, context, decide, dose
+
+
+@pytest.mark.parametrize(
+    ("administrations", "day"),
+    [
+        pytest.param([], 1, id="no dose yet: day 1"),
+        pytest.param([dose(ago())], 1, id="first dose now: day 1"),
+        pytest.param([dose(ago(h=23, m=59))], 1, id="23 h 59 min after the first dose: day 1"),
+        pytest.param([dose(ago(h=24))], 2, id="exactly 24 h after: day 2"),
+        pytest.param([dose(ago(h=47, m=59))], 2, id="47 h 59 min after: day 2"),
+        pytest.param([dose(ago(h=48))], 3, id="exactly 48 h after: day 3"),
+        pytest.param(
+            [dose(ago(h=30), outcome="refused"), dose(ago(h=7))],
+            1,
+            id="a refused first dose does not start the course",
+        ),
+        pytest.param(
+            [dose(ago(h=30), outcome="vomited"), dose(ago(h=7))],
+            2,
+            id="a vomited first dose starts the course",
+        ),
+        pytest.param(
+            [dose(ago(h=7)), dose(ago(h=30))], 2, id="the earliest dose counts, in any order"
+        ),
+        pytest.param(
+            [dose(ago(h=30), drug="diazepam", mg="5"), dose(ago(h=7))],
+            1,
+            id="another benzodiazepine does not start the course",
+        ),
+    ],
+)
+def test_course_day(administrations: list[dict[str, Any]], day: int) -> None:
+    assert context(administrations=administrations).course_day == day
+    assert decide(administrations=administrations).course_day == day
+
+
+@pytest.mark.parametrize(
+    ("at", "first_dose", "day"),
+    [
+        # Europe/London springs forward on 29 March 2026: the local day has 23 hours
+        pytest.param("2026-03-29T12:00:00Z", "2026-03-28T12:00:00Z", 2, id="24 h over spring DST"),
+        pytest.param(
+            "2026-03-29T11:59:00Z", "2026-03-28T12:00:00Z", 1, id="23 h 59 min over spring DST"
+        ),
+        # and falls back on 25 October 2026: the local day has 25 hours
+        pytest.param("2026-10-25T12:00:00Z", "2026-10-24T12:00:00Z", 2, id="24 h over autumn DST"),
+        pytest.param(
+            "2026-10-25T11:59:00Z", "2026-10-24T12:00:00Z", 1, id="23 h 59 min over autumn DST"
+        ),
+    ],
+)
+def test_course_day_counts_24_h_periods_across_daylight_saving(
+    at: str, first_dose: str, day: int
+) -> None:
+    assert context(at=at, administrations=[dose(first_dose)]).course_day == day
+
+
+@pytest.mark.parametrize(
+    ("first_dose", "fires"),
+    [
+        pytest.param(ago(d=7), True, id="exactly 7 days after the first dose: day 8"),
+        pytest.param(ago(d=6, h=23, m=59), False, id="6 days 23 h 59 min: day 7"),
+    ],
+)
+def test_taper_needed(first_dose: Any, fires: bool) -> None:
+    administrations = [dose(first_dose), dose(ago(h=7))]
+    assert (
+        codes(course.taper_needed, administrations=administrations) == ["taper-needed"]
+    ) is fires
+    answer = decide(administrations=administrations)
+    assert bool(answer.taper_plan) is fires
+    finding = answer.finding("taper-needed")
+    assert (finding is not None and finding.severity == "warning") is fires
+
+
+def test_taper_needed_never_blocks_and_shows_with_any_action() -> None:
+    """A warning: the course limit (escalate) decides the action, taper-needed informs."""
+    answer = decide(administrations=[dose(ago(d=8)), dose(ago(h=7))])
+    assert answer.action == "escalate"
+    assert {"course-limit", "taper-needed"} <= set(answer.codes)
