@@ -1,0 +1,63 @@
+"""owm's tables as SQLAlchemy 2 typed models (one module per kind of record)."""
+
+from owm.store.base import Base, ClinicalEntry
+from owm.store.models.audit import GENESIS_HASH, AuditEntry, AuditHead
+from owm.store.models.dosing import (
+    OUTCOMES,
+    Acknowledgement,
+    Administration,
+    EscalationContact,
+    Hold,
+)
+from owm.store.models.governance import PatientRating, ProblemReport, RecommendationLog
+from owm.store.models.observations import (
+    Alcohol,
+    Assessment,
+    Medication,
+    Sedation,
+    SideEffect,
+    Symptom,
+    VitalSigns,
+)
+from owm.store.models.patients import (
+    FIRST_LINE_CHOICES,
+    MOUD_REFERRALS,
+    SETTINGS,
+    Discharge,
+    Episode,
+    Patient,
+)
+from owm.store.models.people import ROLES, ApiToken, User, Ward
+
+__all__ = [
+    "FIRST_LINE_CHOICES",
+    "GENESIS_HASH",
+    "MOUD_REFERRALS",
+    "OUTCOMES",
+    "ROLES",
+    "SETTINGS",
+    "Acknowledgement",
+    "Administration",
+    "Alcohol",
+    "ApiToken",
+    "Assessment",
+    "AuditEntry",
+    "AuditHead",
+    "Base",
+    "ClinicalEntry",
+    "Discharge",
+    "Episode",
+    "EscalationContact",
+    "Hold",
+    "Medication",
+    "Patient",
+    "PatientRating",
+    "ProblemReport",
+    "RecommendationLog",
+    "Sedation",
+    "SideEffect",
+    "Symptom",
+    "User",
+    "VitalSigns",
+    "Ward",
+]
