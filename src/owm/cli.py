@@ -74,6 +74,9 @@ def evaluate(
     output: Annotated[
         str, typer.Option("--format", help="json (owm-recommendation/1) or text (for a person).")
     ] = "json",
+    fhir: Annotated[
+        bool, typer.Option("--fhir", help="The input is a FHIR R4 Bundle instead of owm-state/1.")
+    ] = False,
 ) -> None:
     """What the protocol allows now for one patient's state, and why."""
     from owm.clinical import StateError, parse_state
@@ -83,12 +86,20 @@ def evaluate(
         fail(f"--format: {output!r} is not allowed; allowed: json, text")
     rules = protocol_from(protocol)
     document = read_json(state)
-    if not isinstance(document, dict):
+    if fhir:
+        from owm.fhir import BundleError, import_bundle
+
+        try:
+            parsed = import_bundle(document, rules).state
+        except BundleError as error:
+            fail(str(error))
+    elif not isinstance(document, dict):
         fail("the state must be a JSON object (owm-state/1)")
-    try:
-        parsed = parse_state(document, rules)
-    except StateError as error:
-        fail(str(error))
+    else:
+        try:
+            parsed = parse_state(document, rules)
+        except StateError as error:
+            fail(str(error))
     recommendation = decide(parsed, rules)
     if output == "json":
         sys.stdout.write(json.dumps(recommendation.to_json(), indent=2) + "\n")
