@@ -1,0 +1,275 @@
+"""Observations of a Bundle: instruments, sedation, vital signs, symptoms, alcohol, weight.
+
+Vital signs are read by their LOINC codes (several Observations at the same
+`effectiveDateTime` make one set of vital signs); owm's own codes for COWS, SOWS,
+OOWS, POSS, RASS, supplemental oxygen, symptoms and side effects. A value in a
+unit other than the one owm stores is an error, never converted.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from owm.clinical.instruments import INSTRUMENTS
+from owm.fhir import codes
+from owm.fhir.codes import LOINC, SNOMED, SYSTEM
+from owm.fhir.reading import Entry, Reader, code_in, codings, effective_of, moment_of, quantity_of
+
+__all__ = ["read_observations"]
+
+_SKIPPED_OBSERVATION = {"entered-in-error", "cancelled", "registered"}
+_PREGNANCY_ANSWERS = {
+    (SNOMED, codes.PREGNANT[0]): True,
+    (SNOMED, codes.NOT_PREGNANT[0]): False,
+    (LOINC, "LA15173-0"): True,
+    (LOINC, "LA26683-5"): False,
+}
+_WHOLE = {"respiratory_rate", "spo2", "systolic_bp", "pulse"}
+
+
+def read_observations(read: Reader, observations: list[Entry], state: dict[str, Any]) -> None:
+    vitals: dict[str, dict[str, Any]] = {}
+    latest: dict[str, tuple[str, Any, str]] = {}
+    lists: dict[str, list[dict[str, Any]]] = {
+        "assessments": [],
+        "sedation": [],
+        "symptoms": [],
+        "side_effects": [],
+    }
+    for entry in observations:
+        resource = entry.resource
+        if resource.get("status") in _SKIPPED_OBSERVATION:
+            read.ignore(entry, f"status {resource.get('status')}")
+            continue
+        concept = resource.get("code")
+        owm_code = code_in(concept, SYSTEM.observation)
+        loinc = code_in(concept, LOINC)
+        symptom = code_in(concept, SYSTEM.symptom)
+        side_effect = code_in(concept, SYSTEM.side_effect)
+        known = (
+            owm_code in INSTRUMENTS
+            or owm_code in ("POSS", "RASS", "supplemental-oxygen", "alcohol-last-drink")
+            or owm_code == "breath-alcohol"
+            or symptom
+            or side_effect
+            or loinc in {code for code, _, _ in codes.VITALS.values()}
+            or loinc in codes.SPO2_CODES
+            or loinc
+            in (
+                codes.BLOOD_PRESSURE_PANEL,
+                codes.CONSCIOUSNESS_LOINC[0],
+                codes.BODY_WEIGHT[0],
+                codes.PREGNANCY_STATUS[0],
+            )
+        )
+        if not known:
+            read.ignore(entry, "not an observation owm reads")
+            continue
+        when = effective_of(read, entry)
+        if when is None:
+            continue
+        if owm_code in INSTRUMENTS:
+            _assessment(read, entry, owm_code, when, lists["assessments"])
+        elif owm_code in ("POSS", "RASS"):
+            _sedation(read, entry, owm_code, when, lists["sedation"])
+        elif symptom or side_effect:
+            key = "symptoms" if symptom else "side_effects"
+            if resource.get("valueBoolean") is False:
+                read.ignore(entry, "recorded as absent")
+                continue
+            read.origin[f"{key}[{len(lists[key])}]"] = f"{entry.label} code"
+            lists[key].append({"at": when, "code": symptom or side_effect})
+        elif owm_code == "alcohol-last-drink":
+            drink = moment_of(read, entry, "valueDateTime", resource.get("valueDateTime"))
+            if drink is not None:
+                _keep_latest(latest, "last_drink_at", when, drink, f"{entry.label} valueDateTime")
+        elif owm_code == "breath-alcohol":
+            value = quantity_of(
+                read, entry, "valueQuantity", resource.get("valueQuantity"), ["mg/L"]
+            )
+            if value is not None:
+                _keep_latest(latest, "breath", when, value, f"{entry.label} valueQuantity")
+        elif loinc == codes.BODY_WEIGHT[0]:
+            value = quantity_of(read, entry, "valueQuantity", resource.get("valueQuantity"), ["kg"])
+            if value is not None:
+                _keep_latest(latest, "weight", when, value, f"{entry.label} valueQuantity")
+        elif loinc == codes.PREGNANCY_STATUS[0]:
+            answer = resource.get("valueCodeableConcept")
+            found = [
+                _PREGNANCY_ANSWERS[(str(c.get("system")), str(c.get("code")))]
+                for c in codings(answer)
+                if (str(c.get("system")), str(c.get("code"))) in _PREGNANCY_ANSWERS
+            ]
+            if not found:
+                read.ignore(entry, "pregnancy status neither pregnant nor not pregnant")
+                continue
+            _keep_latest(latest, "pregnant", when, found[0], f"{entry.label} valueCodeableConcept")
+        else:
+            _vital(read, entry, owm_code, loinc, when, vitals)
+    patient = state.setdefault("patient", {})
+    if "weight" in latest:
+        patient["weight_kg"] = str(latest["weight"][1])
+        read.origin["patient.weight_kg"] = latest["weight"][2]
+    if "pregnant" in latest:
+        patient["pregnant"] = latest["pregnant"][1]
+        read.origin["patient.pregnant"] = latest["pregnant"][2]
+    alcohol: dict[str, Any] = {}
+    if "last_drink_at" in latest:
+        alcohol["last_drink_at"] = latest["last_drink_at"][1]
+        read.origin["alcohol.last_drink_at"] = latest["last_drink_at"][2]
+    if "breath" in latest:
+        alcohol["breath_alcohol_mg_l"] = str(latest["breath"][1])
+        read.origin["alcohol.breath_alcohol_mg_l"] = latest["breath"][2]
+    if alcohol:
+        state["alcohol"] = alcohol
+    for key, records in lists.items():
+        if records:
+            state[key] = records
+    if vitals:
+        state["vitals"] = []
+        for index, (when, values) in enumerate(vitals.items()):
+            sources = values.pop("_sources")
+            for name, source in sources.items():
+                read.origin[f"vitals[{index}].{name}"] = source
+            state["vitals"].append({"at": when, **values})
+
+
+def _keep_latest(
+    latest: dict[str, tuple[str, Any, str]], key: str, when: str, value: Any, source: str
+) -> None:
+    moment = datetime.fromisoformat(when.replace("Z", "+00:00"))
+    if key not in latest or moment >= datetime.fromisoformat(latest[key][0].replace("Z", "+00:00")):
+        latest[key] = (when, value, source)
+
+
+def _assessment(
+    read: Reader, entry: Entry, code: str, when: str, assessments: list[dict[str, Any]]
+) -> None:
+    instrument = INSTRUMENTS[code]
+    items: dict[str, Any] = {}
+    index = len(assessments)
+    for number, component in enumerate(entry.resource.get("component", [])):
+        item_code = code_in(component.get("code"), SYSTEM.instrument_item)
+        prefix = f"{instrument.code}."
+        if item_code is None or not item_code.startswith(prefix):
+            read.problem(
+                entry,
+                f"component[{number}].code",
+                f"not a {instrument.code} item in {SYSTEM.instrument_item}; allowed: "
+                + ", ".join(prefix + key for key in instrument.item_keys),
+            )
+            continue
+        key = item_code.removeprefix(prefix)
+        if "valueInteger" not in component:
+            read.problem(entry, f"component[{number}].value[x]", "allowed: valueInteger")
+            continue
+        if key in items:
+            read.problem(entry, f"component[{number}].code", f"item {item_code} appears twice")
+        items[key] = component["valueInteger"]
+        item = next((i for i in instrument.items if i.key == key), None)
+        if item is not None and component["valueInteger"] not in item.allowed:
+            read.problem(
+                entry,
+                f"component[{number}].valueInteger",
+                f"{item_code} value {component['valueInteger']!r} is not allowed; "
+                f"allowed: {', '.join(str(v) for v in item.allowed)}",
+            )
+        read.origin[f"assessments[{index}].items.{key}"] = (
+            f"{entry.label} component[{number}] ({item_code})"
+        )
+    total = entry.resource.get("valueInteger")
+    if (
+        total is not None
+        and all(isinstance(v, int) for v in items.values())
+        and set(items) == set(instrument.item_keys)
+        and total != sum(items.values())
+    ):
+        read.problem(
+            entry,
+            "valueInteger",
+            f"total {total} is not the sum of the items ({sum(items.values())})",
+        )
+    read.origin[f"assessments[{index}]"] = entry.label
+    assessments.append({"instrument": instrument.code, "at": when, "items": items})
+
+
+def _sedation(
+    read: Reader, entry: Entry, scale: str, when: str, records: list[dict[str, Any]]
+) -> None:
+    resource = entry.resource
+    system = SYSTEM.poss if scale == "POSS" else SYSTEM.rass
+    level = code_in(resource.get("valueCodeableConcept"), system)
+    if level is None and scale == "RASS" and isinstance(resource.get("valueInteger"), int):
+        level = str(resource["valueInteger"])
+    if level is None:
+        read.problem(
+            entry,
+            "value[x]",
+            f"no {scale} level; allowed: valueCodeableConcept coded in {system}"
+            + (" or valueInteger" if scale == "RASS" else ""),
+        )
+        return
+    read.origin[f"sedation[{len(records)}]"] = f"{entry.label} value"
+    records.append({"at": when, "scale": scale, "level": level})
+
+
+def _vital(
+    read: Reader,
+    entry: Entry,
+    owm_code: str | None,
+    loinc: str | None,
+    when: str,
+    vitals: dict[str, dict[str, Any]],
+) -> None:
+    resource = entry.resource
+    record = vitals.setdefault(when, {"_sources": {}})
+    found: list[tuple[str, Any, str]] = []
+    if owm_code == "supplemental-oxygen":
+        if not isinstance(resource.get("valueBoolean"), bool):
+            read.problem(entry, "value[x]", "allowed: valueBoolean (on supplemental oxygen)")
+            return
+        found.append(("oxygen", resource["valueBoolean"], "valueBoolean"))
+    elif loinc == codes.CONSCIOUSNESS_LOINC[0]:
+        answer = resource.get("valueCodeableConcept")
+        level = code_in(answer, SYSTEM.consciousness)
+        if level is None:
+            snomed = code_in(answer, SNOMED)
+            level = codes.CONSCIOUSNESS_FROM_SNOMED.get(str(snomed))
+        if level is None:
+            read.problem(
+                entry,
+                "valueCodeableConcept",
+                f"no level of consciousness; allowed: a code of {SYSTEM.consciousness} or SNOMED CT "
+                + ", ".join(codes.CONSCIOUSNESS_FROM_SNOMED),
+            )
+            return
+        found.append(("consciousness", level, "valueCodeableConcept"))
+    elif loinc == codes.BLOOD_PRESSURE_PANEL:
+        for number, component in enumerate(resource.get("component", [])):
+            if code_in(component.get("code"), LOINC) == codes.VITALS["systolic_bp"][0]:
+                found.append(
+                    ("systolic_bp", component.get("valueQuantity"), f"component[{number}]")
+                )
+    else:
+        for name, (code, _, _unit) in codes.VITALS.items():
+            if loinc == code or (name == "spo2" and loinc in codes.SPO2_CODES):
+                found.append((name, resource.get("valueQuantity"), "valueQuantity"))
+    for name, value, element in found:
+        if name in codes.VITALS:
+            unit = codes.VITALS[name][2]
+            measured = quantity_of(read, entry, element, value, [unit])
+            if measured is None:
+                continue
+            if name in _WHOLE:
+                if measured != measured.to_integral_value():
+                    read.problem(entry, element, f"{measured} is not a whole number")
+                    continue
+                value = int(measured)
+            else:
+                value = str(measured)
+        if name in record:
+            read.problem(entry, element, f"a second {name} at {when}; allowed: one per time")
+            continue
+        record[name] = value
+        record["_sources"][name] = f"{entry.label} {element}"

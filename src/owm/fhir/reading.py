@@ -1,0 +1,148 @@
+"""What every part of the Bundle reader shares: entries, problems, codes, times, quantities.
+
+A problem names the resource (`Type/id (entry n)`), the element, the value and
+what is allowed; `Reader.origin` remembers which resource each part of the state
+came from, so that a problem the state model finds later can name it too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from owm.fhir.codes import UCUM
+
+__all__ = [
+    "ACTIVE_CLINICAL",
+    "MOMENT",
+    "REFUTED",
+    "Entry",
+    "Reader",
+    "clinically_active",
+    "code_in",
+    "codings",
+    "concepts",
+    "decimal_of",
+    "effective_of",
+    "moment_of",
+    "quantity_of",
+]
+
+MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+ACTIVE_CLINICAL = {"active", "recurrence", "relapse"}
+REFUTED = {"refuted", "entered-in-error"}
+
+
+@dataclass
+class Entry:
+    index: int
+    resource: dict[str, Any]
+
+    @property
+    def label(self) -> str:
+        kind = self.resource.get("resourceType", "?")
+        ident = self.resource.get("id")
+        return f"{kind}/{ident} (entry {self.index})" if ident else f"{kind} (entry {self.index})"
+
+
+@dataclass
+class Reader:
+    problems: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    origin: dict[str, str] = field(default_factory=dict)
+
+    def problem(self, entry: Entry | None, element: str, message: str) -> None:
+        where = entry.label if entry is not None else "Bundle"
+        self.problems.append(f"{where} {element}: {message}")
+
+    def ignore(self, entry: Entry, why: str) -> None:
+        self.ignored.append(f"{entry.label}: {why}")
+
+
+def codings(concept: Any) -> list[dict[str, Any]]:
+    if not isinstance(concept, dict):
+        return []
+    return [c for c in concept.get("coding", []) if isinstance(c, dict)]
+
+
+def code_in(concept: Any, system: str) -> str | None:
+    return next((c.get("code") for c in codings(concept) if c.get("system") == system), None)
+
+
+def concepts(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value] if value else []
+
+
+def moment_of(read: Reader, entry: Entry, element: str, value: Any) -> str | None:
+    if isinstance(value, str) and MOMENT.match(value):
+        return value
+    read.problem(
+        entry,
+        element,
+        f"{value!r} is not a date and time with seconds and a time zone; "
+        "allowed: e.g. 2026-11-25T14:00:00Z",
+    )
+    return None
+
+
+def effective_of(read: Reader, entry: Entry) -> str | None:
+    resource = entry.resource
+    for element in ("effectiveDateTime", "effectiveInstant"):
+        if element in resource:
+            return moment_of(read, entry, element, resource[element])
+    period = resource.get("effectivePeriod")
+    if isinstance(period, dict) and "start" in period:
+        return moment_of(read, entry, "effectivePeriod.start", period["start"])
+    read.problem(entry, "effective[x]", "missing; allowed: effectiveDateTime with a time zone")
+    return None
+
+
+def decimal_of(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def quantity_of(
+    read: Reader, entry: Entry, element: str, quantity: Any, units: Iterable[str]
+) -> Decimal | None:
+    allowed = tuple(units)
+    if not isinstance(quantity, dict) or "value" not in quantity:
+        read.problem(
+            entry, element, f"missing a value; allowed: a Quantity in {', '.join(allowed)}"
+        )
+        return None
+    unit = quantity.get("code") or quantity.get("unit")
+    if quantity.get("code") and quantity.get("system") not in (None, UCUM):
+        read.problem(
+            entry,
+            f"{element}.system",
+            f"{quantity.get('system')!r} is not allowed; allowed: {UCUM}",
+        )
+        return None
+    if unit not in allowed:
+        read.problem(
+            entry, f"{element}.code", f"unit {unit!r} is not allowed; allowed: {', '.join(allowed)}"
+        )
+        return None
+    value = decimal_of(quantity["value"])
+    if value is None:
+        read.problem(entry, f"{element}.value", f"{quantity['value']!r} is not a number")
+    return value
+
+
+def clinically_active(entry: Entry) -> bool:
+    resource = entry.resource
+    clinical = resource.get("clinicalStatus")
+    if clinical is not None:
+        status = next((c.get("code") for c in codings(clinical)), None)
+        if status not in ACTIVE_CLINICAL:
+            return False
+    verification = next((c.get("code") for c in codings(resource.get("verificationStatus"))), None)
+    return verification not in REFUTED
