@@ -22,9 +22,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 
+from owm.clinical import PatientState
 from owm.clinical.context import Context
 from owm.service.actor import Actor
 from owm.service.common import begin, load_ward
@@ -102,6 +104,8 @@ class HandoffPatient:
     alerts: tuple[HandoffAlert, ...]
     tasks: tuple[HandoffTask, ...]
     protocol: str
+    withdrawal_previous_score: int | None = None
+    """The score before the latest one on the same instrument (for a trend arrow)."""
 
     @property
     def overdue_count(self) -> int:
@@ -180,6 +184,17 @@ def _tasks(
             HandoffTask(kind="taper", text="Plan the clonazepam taper", due=None, overdue=False)
         )
     return tuple(tasks)
+
+
+def _previous_score(state: PatientState, withdrawal: dict[str, Any]) -> int | None:
+    """The total of the assessment before the latest one, on the same instrument."""
+    latest_at = withdrawal.get("at")
+    earlier = [
+        a
+        for a in state.assessments
+        if a.instrument == withdrawal.get("instrument") and latest_at and a.at < latest_at
+    ]
+    return max(earlier, key=lambda a: a.at).total if earlier else None
 
 
 def handoff_report(
@@ -268,6 +283,7 @@ def handoff_report(
                         rec.finding("taper-needed") is not None,
                     ),
                     protocol=f"{rec.protocol_id} {rec.protocol_version}",
+                    withdrawal_previous_score=_previous_score(decision.state, withdrawal),
                 )
             )
         if record_shown:
