@@ -417,3 +417,14 @@ def test_inactive_and_refuted_records_are_not_read() -> None:
     assert imported.state.patient.conditions == ()
     assert imported.state.patient.allergies == ()
     assert len(imported.ignored) == 2
+
+
+def test_an_observation_without_a_value_is_skipped_not_guessed() -> None:
+    bundle = _base_bundle()
+    temperature = _find(bundle, "Observation", LOINC, "8310-5")
+    del temperature["valueQuantity"]
+    temperature["dataAbsentReason"] = {"text": "patient refused"}
+    imported = import_bundle(bundle, PROTOCOL)
+    assert imported.state.vitals[-1].temperature_c is None
+    assert any("dataAbsentReason" in line for line in imported.ignored)
+    assert "vitals-stale" in evaluate(imported.state, PROTOCOL).codes  # an incomplete set

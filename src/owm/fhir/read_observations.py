@@ -42,6 +42,9 @@ def read_observations(read: Reader, observations: list[Entry], state: dict[str, 
         if resource.get("status") in _SKIPPED_OBSERVATION:
             read.ignore(entry, f"status {resource.get('status')}")
             continue
+        if "dataAbsentReason" in resource and not any(k.startswith("value") for k in resource):
+            read.ignore(entry, "no value (dataAbsentReason)")
+            continue
         concept = resource.get("code")
         owm_code = code_in(concept, SYSTEM.observation)
         loinc = code_in(concept, LOINC)
