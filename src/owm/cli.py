@@ -143,6 +143,8 @@ def score(
             fail(
                 f"{pair!r} is not ITEM=VALUE with a whole number; items: {', '.join(chosen.item_keys)}"
             )
+        if key in values:
+            fail(f"item {key!r} is given twice; give each item once")
         values[key] = int(value)
     try:
         total = total_of(chosen, values)

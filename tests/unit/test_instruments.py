@@ -432,3 +432,12 @@ def test_the_highest_possible_score_is_twenty() -> None:
         temperature_c=Decimal("34.0"),
     )
     assert (worst.score, worst.response) == (20, "emergency")
+
+
+def test_score_names_every_missing_item() -> None:
+    with pytest.raises(ValueError) as caught:
+        score(COWS, {"tremor": 1, "yawning": 0})
+    assert str(caught.value) == (
+        "COWS items resting_pulse, sweating, restlessness, pupil_size, bone_joint_aches, "
+        "runny_nose_tearing, gi_upset, anxiety_irritability, gooseflesh are missing"
+    )

@@ -500,8 +500,9 @@ def test_rass_with_a_leading_plus_is_accepted(given: str, level: str, rass: int)
     state = parsed(
         _append("sedation", {"at": "2026-11-25T13:30:00Z", "scale": "RASS", "level": given})
     )
-    assert state.sedation[-1].level == level
-    assert state.sedation[-1].rass == rass
+    (record,) = [s for s in state.sedation if s.scale == "RASS"]
+    assert record.level == level
+    assert record.rass == rass
 
 
 @pytest.mark.parametrize("level", ["-5", "-4", "-3", "-2", "-1", "0", "1", "2", "3", "4"])
@@ -509,7 +510,8 @@ def test_every_rass_level_is_accepted(level: str) -> None:
     state = parsed(
         _append("sedation", {"at": "2026-11-25T13:30:00Z", "scale": "RASS", "level": level})
     )
-    assert state.sedation[-1].rass == int(level)
+    (record,) = [s for s in state.sedation if s.scale == "RASS"]
+    assert record.rass == int(level)
 
 
 @pytest.mark.parametrize("level", ["S", "1", "2", "3", "4"])

@@ -347,10 +347,13 @@ def score(instrument: Instrument, items: dict[str, int]) -> int:
         raise ValueError(
             f"{instrument.code} has no item {unknown[0]!r}; items are {', '.join(instrument.item_keys)}"
         )
+    missing = [key for key in instrument.item_keys if key not in items]
+    if len(missing) == 1:
+        raise ValueError(f"{instrument.code} item {missing[0]!r} is missing")
+    if missing:
+        raise ValueError(f"{instrument.code} items {', '.join(missing)} are missing")
     total = 0
     for item in instrument.items:
-        if item.key not in items:
-            raise ValueError(f"{instrument.code} item {item.key!r} is missing")
         value = items[item.key]
         if value not in item.allowed:
             raise ValueError(

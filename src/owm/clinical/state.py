@@ -404,6 +404,36 @@ class Acknowledgement(_Strict):
         return value
 
 
+_RECORD_LISTS = (
+    "medications",
+    "assessments",
+    "vitals",
+    "sedation",
+    "symptoms",
+    "administrations",
+    "side_effects",
+    "acknowledgements",
+)
+
+
+def _comparable(value: Any) -> tuple[Any, ...]:
+    """A value that sorts beside others of its field: None first, dicts by their items."""
+    if value is None:
+        return (0,)
+    if isinstance(value, dict):
+        return (1, tuple(sorted(value.items())))
+    return (1, value)
+
+
+def _record_key(record: BaseModel) -> tuple[Any, ...]:
+    """Time first (`at`, when the record has one), then every field by name."""
+    fields = sorted(record.__dict__.items())
+    return (
+        _comparable(getattr(record, "at", None)),
+        tuple((name, _comparable(value)) for name, value in fields),
+    )
+
+
 class PatientState(_Strict):
     """One patient's state at the decision time `at` (format `owm-state/1`)."""
 
@@ -422,6 +452,21 @@ class PatientState(_Strict):
     administrations: tuple[Administration, ...] = ()
     side_effects: tuple[SideEffectRecord, ...] = ()
     acknowledgements: tuple[Acknowledgement, ...] = ()
+
+    @model_validator(mode="after")
+    def _canonical_order(self) -> PatientState:
+        """Records in time order (ties by content), codes sorted: the order a list
+        happened to arrive in never changes a decision, its wording or its values."""
+        for name in _RECORD_LISTS:
+            records = getattr(self, name)
+            if len(records) > 1:
+                object.__setattr__(self, name, tuple(sorted(records, key=_record_key)))
+        patient = self.patient
+        for name in ("conditions", "allergies", "history"):
+            codes = getattr(patient, name)
+            if len(codes) > 1:
+                object.__setattr__(patient, name, tuple(sorted(codes)))
+        return self
 
     @field_validator("protocol")
     @classmethod
