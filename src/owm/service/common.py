@@ -326,11 +326,13 @@ def record_entry(
     idempotency_key: str | None,
     fields: Callable[[Protocol, datetime], dict[str, Any]],
     action: str,
+    unchecked: tuple[str, ...] = (),
 ) -> V:
     """The shared body of "record X": one transaction, validated, replay-safe, audited.
 
     `fields(protocol, at)` validates the content (raising InputError) and returns the
-    columns to store. The same idempotency key with the same content returns the
+    columns to store (`unchecked` columns, such as the charting time, are not compared
+    on a replay). The same idempotency key with the same content returns the
     entry already recorded (`replayed=True`); with other content, Conflict.
     """
     with uow:
@@ -341,7 +343,9 @@ def record_entry(
         now = uow.now()
         moment = clinical_time(at, field="at", now=now, episode=episode)
         columns = fields(episode_protocol(session, episode), moment)
-        expected = {**columns, "at": moment} if at is not None else columns
+        expected = {k: v for k, v in columns.items() if k not in unchecked}
+        if at is not None:
+            expected["at"] = moment
         existing = find_replay(session, model, episode.id, key, expected)
         if existing is not None:
             return view(view_cls, existing, replayed=True)

@@ -22,8 +22,8 @@ from sqlalchemy import select
 
 from owm.clinical.context import Context
 from owm.service.actor import Actor
-from owm.service.common import begin, load_episode, load_ward
-from owm.service.errors import NotFound
+from owm.service.common import begin, load_episode, load_patient, load_ward
+from owm.service.errors import InputError
 from owm.service.handoff import bed_order
 from owm.service.permissions import Permission
 from owm.service.recommendation import decide
@@ -94,28 +94,33 @@ class MedicationRecord:
     next_dose_not_before: datetime | None
     course_day: int
 
+    @property
+    def timeline(self) -> tuple[DoseLine | HoldLine, ...]:
+        """Doses and holds together, oldest first (as a paper chart reads)."""
+        return tuple(sorted((*self.doses, *self.holds), key=lambda line: line.at))
+
 
 def medication_records(
-    uow: UnitOfWork, actor: Actor, *, ward_id: int, episode_id: int | None = None
+    uow: UnitOfWork, actor: Actor, *, ward_id: int | None = None, episode_id: int | None = None
 ) -> tuple[MedicationRecord, ...]:
-    """The MAR of every open episode on the ward (by bed), or of one episode of that ward."""
+    """The MAR of every open episode on the ward `ward_id` (by bed), or of the one open
+    episode `episode_id` (on whatever ward it is). Give exactly one of the two."""
+    if (ward_id is None) == (episode_id is None):
+        raise InputError("ward_id", ward_id, "either a ward id or an episode id (not both)")
     with uow.read():
         begin(uow, actor, Permission.READ_RECORD)
-        ward = load_ward(uow.session, ward_id)
         now = uow.now()
-        query = (
-            select(Patient, Episode)
-            .join(Episode, Episode.patient_id == Patient.id)
-            .where(Patient.ward_id == ward_id)
-        )
-        if episode_id is None:
-            query = query.where(Episode.discharged_at.is_(None))
-        else:
-            load_episode(uow.session, episode_id, open_only=True)
+        query = select(Patient, Episode).join(Episode, Episode.patient_id == Patient.id)
+        if episode_id is not None:
+            episode = load_episode(uow.session, episode_id, open_only=True)
+            patient = load_patient(uow.session, episode.patient_id)
+            ward = load_ward(uow.session, patient.ward_id)
             query = query.where(Episode.id == episode_id)
+        else:
+            assert ward_id is not None
+            ward = load_ward(uow.session, ward_id)
+            query = query.where(Patient.ward_id == ward_id, Episode.discharged_at.is_(None))
         rows = uow.session.execute(query).all()
-        if episode_id is not None and not rows:
-            raise NotFound("episode on this ward", episode_id)
         names = {
             u.id: u.full_name or u.username for u in uow.session.execute(select(User)).scalars()
         }

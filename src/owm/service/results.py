@@ -8,7 +8,7 @@ view names.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -52,8 +52,14 @@ V = TypeVar("V")
 
 def view(cls: type[V], row: Any, **extra: Any) -> V:
     """Build the view `cls` from the attributes of `row` of the same names (plus `extra`)."""
-    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
-    values = {name: extra[name] if name in extra else getattr(row, name) for name in names}
+    values: dict[str, Any] = {}
+    for f in fields(cls):  # type: ignore[arg-type]
+        if f.name in extra:
+            values[f.name] = extra[f.name]
+        elif f.default is not MISSING and not hasattr(row, f.name):
+            continue
+        else:
+            values[f.name] = getattr(row, f.name)
     return cls(**values)
 
 
