@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from owm.clinical import default_protocol, evaluate, parse_state
+from owm.clinical import StateError, default_protocol, evaluate, parse_state
 from owm.clinical.decide import _ordered
 from owm.clinical.findings import SEVERITY_ORDER
 
@@ -28,6 +28,7 @@ from .support import (
     med,
     poss,
     side_effect,
+    vitals,
 )
 
 EMERGENCY = {"sedation": [poss(ago(m=10), "4")]}
@@ -194,3 +195,42 @@ def test_the_answer_names_the_protocol_drug_and_route() -> None:
     assert data["protocol"] == {"id": "clonazepam-adjunct", "version": "1"}
     assert (data["drug"], data["route"]) == ("clonazepam", "oral")
     assert data["disclaimer"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "path"),
+    [
+        pytest.param({"vitals": [vitals(ago(m=10), pulse=400)]}, "vitals[0].pulse", id="pulse 400"),
+        pytest.param(
+            {"assessments": [cows(ago(m=10), restlessness=2)]},
+            "assessments[0].items.restlessness",
+            id="COWS restlessness 2",
+        ),
+        pytest.param({"sedation": [poss(ago(m=10), "5")]}, "sedation[0].level", id="POSS 5"),
+        pytest.param(
+            {"administrations": [{**dose(ago(h=7)), "at": "2026-11-25T07:00:00"}]},
+            "administrations[0].at",
+            id="a time without a time zone",
+        ),
+        pytest.param(
+            {"administrations": [{**dose(ago(h=7)), "dose": "0.5"}]},
+            "administrations[0].dose",
+            id="an unknown field",
+        ),
+        pytest.param(
+            {"medications": [med("methadone", "opiate")]},
+            "medications[0].class",
+            id="an unknown medication class",
+        ),
+        pytest.param(
+            {"administrations": [dose(ago(h=7), "-0.5")]},
+            "administrations[0].dose_mg",
+            id="a negative dose",
+        ),
+    ],
+)
+def test_no_decision_is_made_from_bad_input(changes: dict[str, Any], path: str) -> None:
+    """Bad input is refused with the field named; it is never clamped or guessed."""
+    with pytest.raises(StateError) as raised:
+        decide(**changes)
+    assert any(problem.startswith(path) for problem in raised.value.problems), raised.value.problems

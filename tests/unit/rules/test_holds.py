@@ -85,6 +85,20 @@ def test_oversedation(changes: dict[str, Any], fires: bool) -> None:
             id="another benzodiazepine 1 h ago: not the clonazepam interval",
         ),
         pytest.param([dose(after(m=10))], False, id="a dose after the decision time is ignored"),
+        # late charting: a dose counts from when it was given, not when it was charted
+        pytest.param(
+            [dose(ago(h=5, m=59), recorded=ago(h=4))],
+            True,
+            id="given 5 h 59 min ago, charted 2 h later: hold",
+        ),
+        pytest.param(
+            [dose(ago(h=6), recorded=ago())], False, id="given 6 h ago, charted now: allowed"
+        ),
+        pytest.param(
+            [dose(ago(h=1), recorded=after(m=30))],
+            True,
+            id="given 1 h ago, charted after the decision time: still counts",
+        ),
         pytest.param([], False, id="no dose yet"),
     ],
 )
