@@ -121,6 +121,61 @@ def test_an_acknowledged_escalation_moves_among_the_warnings() -> None:
     assert answer.codes == ("opioid-benzodiazepine", "side-effect", "night-dose", "counselling")
 
 
+def test_give_findings_come_before_the_non_blocking_ones_of_the_same_severity() -> None:
+    """Section 3 puts night-dose and dose-reduced (step 6) before the CYP3A inducer."""
+    answer = decide(
+        at="2026-11-25T22:00:00Z",
+        medications=[med("carbamazepine", "cyp3a-inducer")],
+        patient={"conditions": ["mild-liver-disease"]},
+    )
+    assert answer.codes == ("night-dose", "dose-reduced", "cyp3a-inducer", "counselling")
+
+
+# The rule order of clinical spec section 3: steps 1-6, then the findings that never block.
+SECTION_3_ORDER = [
+    "overdose-suspected",
+    "news2-emergency",
+    "benzodiazepine-allergy",
+    "liver-disease",
+    "narrow-angle-glaucoma",
+    "alcohol",
+    "respiratory-insufficiency",
+    "oversedation",
+    "news2-urgent",
+    "min-interval",
+    "daily-limit",
+    "no-assessment",
+    "assessment-stale",
+    "vitals-stale",
+    "opioid-benzodiazepine",
+    "cns-depressant",
+    "course-limit",
+    "severe-withdrawal",
+    "pregnancy",
+    "older-adult",
+    "benzodiazepine-misuse",
+    "cyp3a-inhibitor",
+    "not-improving",
+    "no-withdrawal",
+    "no-target-symptom",
+    "night-dose",
+    "dose-reduced",
+    "alpha2-agonist",
+    "cyp3a-inducer",
+    "side-effect",
+    "counselling",
+    "taper-needed",
+]
+
+
+@pytest.mark.parametrize("severity", ["critical", "warning", "info"])
+def test_the_protocol_lists_findings_in_the_rule_order_of_section_3(severity: str) -> None:
+    findings = default_protocol().findings
+    assert set(SECTION_3_ORDER) == set(findings)
+    listed = [c for c in findings if findings[c].severity == severity]
+    assert listed == [c for c in SECTION_3_ORDER if findings[c].severity == severity]
+
+
 CASES = [
     {},
     merged(EMERGENCY, CONTRAINDICATED, HOLD, ESCALATE, NOT_INDICATED),
