@@ -179,6 +179,60 @@ class VerifyResult:
         return self.problem is None
 
 
+def _link_problem(entry: AuditEntry, prev_seq: int, seen: Mapping[str, int]) -> AuditProblem:
+    """Why `entry` does not follow the entry before it: inserted, changed or removed."""
+    seq = entry.seq
+    linked = seen.get(entry.prev_hash)
+    if linked is not None and linked != prev_seq:
+        return AuditProblem(
+            linked + 1,
+            "inserted",
+            f"entry {linked + 1} was inserted: entry {seq} follows entry {linked} in the chain",
+        )
+    if seq == prev_seq + 1:
+        return AuditProblem(
+            prev_seq,
+            "changed",
+            f"entry {prev_seq} was changed (its hash was rewritten), or entry {seq} was "
+            "inserted: they do not link",
+        )
+    return AuditProblem(
+        prev_seq + 1,
+        "removed",
+        f"entry {prev_seq + 1} was removed: entry {seq} does not follow entry {prev_seq}",
+    )
+
+
+def _check(
+    entry: AuditEntry, head_seq: int, prev_seq: int, prev_hash: str, seen: Mapping[str, int]
+) -> AuditProblem | None:
+    seq = entry.seq
+    if seq > head_seq:
+        return AuditProblem(
+            seq,
+            "inserted",
+            f"entry {seq} lies beyond the chain head (entry {head_seq}): it was inserted outside owm",
+        )
+    if entry_hash(entry) != entry.hash:
+        if entry.prev_hash != prev_hash and entry.prev_hash not in seen:
+            return AuditProblem(
+                seq,
+                "inserted",
+                f"entry {seq} was inserted: it neither matches its hash nor links to entry "
+                f"{prev_seq}",
+            )
+        return AuditProblem(
+            seq, "changed", f"entry {seq} was changed: its content does not match its hash"
+        )
+    if entry.prev_hash != prev_hash:
+        return _link_problem(entry, prev_seq, seen)
+    if seq != prev_seq + 1:
+        return AuditProblem(
+            seq, "changed", f"entry {seq} was renumbered: it follows entry {prev_seq} in the chain"
+        )
+    return None
+
+
 def verify(
     session: Session,
     progress: Callable[[int, int], None] | None = None,
@@ -198,108 +252,43 @@ def verify(
             GENESIS_HASH,
             AuditProblem(0, "removed", "the audit chain head row is missing"),
         )
-
-    def done(
-        result: AuditProblem | None, entries: int, last_seq: int, last_hash: str
-    ) -> VerifyResult:
-        return VerifyResult(entries, last_seq, last_hash, result)
-
     prev_seq, prev_hash = 0, GENESIS_HASH
     # Hashes of recent entries, to tell "inserted" (links to an older entry) from "removed".
     seen: dict[str, int] = {GENESIS_HASH: 0}
     recent: deque[str] = deque()
     count = 0
-    rows = session.execute(
+    problem: AuditProblem | None = None
+    result = session.execute(
         select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=batch)
-    ).scalars()
-    for entry in rows:
-        count += 1
-        seq = entry.seq
-        if seq > head.seq:
-            return done(
-                AuditProblem(
-                    seq,
-                    "inserted",
-                    f"entry {seq} lies beyond the chain head (entry {head.seq}): "
-                    "it was inserted outside owm",
-                ),
-                count,
-                prev_seq,
-                prev_hash,
-            )
-        if entry_hash(entry) != entry.hash:
-            return done(
-                AuditProblem(
-                    seq, "changed", f"entry {seq} was changed: its content does not match its hash"
-                ),
-                count,
-                prev_seq,
-                prev_hash,
-            )
-        if entry.prev_hash != prev_hash:
-            if entry.prev_hash in seen and seen[entry.prev_hash] != prev_seq:
-                first = seen[entry.prev_hash] + 1
-                problem = AuditProblem(
-                    first,
-                    "inserted",
-                    f"entry {first} was inserted: entry {seq} follows entry "
-                    f"{seen[entry.prev_hash]} in the chain",
-                )
-            elif seq == prev_seq + 1:
-                problem = AuditProblem(
-                    prev_seq,
-                    "changed",
-                    f"entry {prev_seq} was changed (its hash was rewritten): "
-                    f"entry {seq} does not follow it",
-                )
-            else:
-                problem = AuditProblem(
-                    prev_seq + 1,
-                    "removed",
-                    f"entry {prev_seq + 1} was removed: entry {seq} does not follow entry {prev_seq}",
-                )
-            return done(problem, count, prev_seq, prev_hash)
-        if seq != prev_seq + 1:
-            return done(
-                AuditProblem(
-                    seq,
-                    "changed",
-                    f"entry {seq} was renumbered: it follows entry {prev_seq} in the chain",
-                ),
-                count,
-                prev_seq,
-                prev_hash,
-            )
-        seen[entry.hash] = seq
-        recent.append(entry.hash)
-        if len(recent) > _WINDOW:
-            seen.pop(recent.popleft(), None)
-        prev_seq, prev_hash = seq, entry.hash
-        if progress is not None and (count % batch == 0):
-            progress(count, total)
+    )
+    try:
+        for entry in result.scalars():
+            count += 1
+            problem = _check(entry, head.seq, prev_seq, prev_hash, seen)
+            if problem is not None:
+                break
+            seen[entry.hash] = entry.seq
+            recent.append(entry.hash)
+            if len(recent) > _WINDOW:
+                seen.pop(recent.popleft(), None)
+            prev_seq, prev_hash = entry.seq, entry.hash
+            if progress is not None and count % batch == 0:
+                progress(count, total)
+    finally:
+        result.close()
     if progress is not None:
         progress(count, total)
-    if head.seq > prev_seq:
-        return done(
-            AuditProblem(
-                prev_seq + 1,
-                "removed",
-                f"entry {prev_seq + 1} was removed: the chain head says the last entry is "
-                f"{head.seq}, the last entry found is {prev_seq}",
-            ),
-            count,
-            prev_seq,
-            prev_hash,
+    if problem is None and head.seq > prev_seq:
+        problem = AuditProblem(
+            prev_seq + 1,
+            "removed",
+            f"entry {prev_seq + 1} was removed: the chain head says the last entry is "
+            f"{head.seq}, the last entry found is {prev_seq}",
         )
-    if head.hash != prev_hash:
-        return done(
-            AuditProblem(
-                prev_seq,
-                "changed",
-                f"entry {prev_seq} does not match the chain head's hash: it or the head was changed",
-            ),
-            count,
+    elif problem is None and head.hash != prev_hash:
+        problem = AuditProblem(
             prev_seq,
-            prev_hash,
+            "changed",
+            f"entry {prev_seq} does not match the chain head's hash: it or the head was changed",
         )
-    return done(None, count, prev_seq, prev_hash)
+    return VerifyResult(count, prev_seq, prev_hash, problem)
