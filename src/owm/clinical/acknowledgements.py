@@ -11,8 +11,12 @@ time). An acknowledgement of cns-depressant also lapses when another
 benzodiazepine is given after it (any outcome but refused, within the window that
 raises cns-depressant): a new dose of another benzodiazepine is a new exposure the
 physician has not seen (local default: the spec names started and changed
-medicines; a dose given on the ward is treated as one being started). Only
-escalations can be acknowledged; the state parser refuses any other code.
+medicines; a dose given on the ward is treated as one being started). An
+acknowledgement of course-limit covers the course day it was made on only: going on
+past the course limit is a daily decision (local default; the spec leaves the
+lapse of this acknowledgement open, and an open-ended one would let a course run on
+unreviewed). Only escalations can be acknowledged; the state parser refuses any
+other code.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ def is_acknowledged(ctx: Context, code: str) -> bool:
     if any(
         m.changed_at is not None and latest < m.changed_at <= ctx.at for m in ctx.active(*classes)
     ):
+        return False
+    if code == "course-limit" and ctx.course_day_at(latest) < ctx.course_day:
         return False
     return not (
         code == "cns-depressant" and any(latest < a.at for a in ctx.other_benzodiazepines_given)

@@ -280,9 +280,13 @@ class Context:
     @cached_property
     def course_day(self) -> int:
         """Whole 24 h periods since the first counted dose, plus 1; day 1 before any dose."""
-        if self.first_dose is None:
+        return self.course_day_at(self.at)
+
+    def course_day_at(self, moment: datetime) -> int:
+        """The course day at `moment` (day 1 before the first counted dose)."""
+        if self.first_dose is None or moment < self.first_dose.at:
             return 1
-        return int((self.at - self.first_dose.at) // timedelta(hours=24)) + 1
+        return int((moment - self.first_dose.at) // timedelta(hours=24)) + 1
 
     # -- medicines ----------------------------------------------------------------
     def active(self, *classes: str) -> tuple[Medication, ...]:

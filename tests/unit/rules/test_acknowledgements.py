@@ -4,7 +4,8 @@ A physician's acknowledgement of an escalation counts from its `at` on and turns
 the finding into a warning that no longer blocks. An acknowledgement of
 opioid-benzodiazepine or cns-depressant lapses when an active medicine of that
 kind is started or changed after it (`changed_at`), and one of cns-depressant
-also lapses when another benzodiazepine is given after it. Only escalations can
+also lapses when another benzodiazepine is given after it. One of course-limit
+covers only the course day it was made on. Only escalations can
 be acknowledged: anything else is bad input.
 """
 
@@ -195,15 +196,31 @@ PREGABALIN_ACK_2H = ack("cns-depressant", ago(h=2))
             True,
             id="a refused lorazepam after the acknowledgement",
         ),
-        # escalations that are not about a medicine do not lapse
+        # a course-limit acknowledgement covers the course day it was made on
         pytest.param(
             {
-                "administrations": [dose(ago(d=5)), dose(ago(h=7))],
-                "acknowledgements": [ack("course-limit", ago(d=1))],
+                "administrations": [dose(ago(d=5, h=2)), dose(ago(h=7))],
+                "acknowledgements": [ack("course-limit", ago(h=1))],
             },
             "course-limit",
             True,
-            id="course limit acknowledged yesterday",
+            id="course limit acknowledged earlier on the same course day",
+        ),
+        pytest.param(
+            {
+                "administrations": [dose(ago(d=5, h=2)), dose(ago(h=7))],
+                "acknowledgements": [ack("course-limit", ago(h=3))],
+            },
+            "course-limit",
+            False,
+            id="course limit acknowledged on the previous course day: lapsed",
+        ),
+        # escalations that are about the patient, not a medicine or the course, do not lapse
+        pytest.param(
+            {"patient": {"age_years": 70}, "acknowledgements": [ack("older-adult", ago(d=2))]},
+            "older-adult",
+            True,
+            id="older adult acknowledged two days ago",
         ),
     ],
 )
