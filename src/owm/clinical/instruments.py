@@ -12,8 +12,10 @@ Sources: COWS (Wesson & Ling 2003, SAMHSA TIP 45); SOWS and OOWS (Handelsman
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Literal
 
 __all__ = [
@@ -42,10 +44,10 @@ class Item:
     key: str
     label: str
     anchors: tuple[tuple[int, str], ...]
+    allowed: tuple[int, ...] = field(init=False, compare=False)  # the anchors' values
 
-    @property
-    def allowed(self) -> tuple[int, ...]:
-        return tuple(value for value, _ in self.anchors)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "allowed", tuple(value for value, _ in self.anchors))
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,20 +68,20 @@ class Instrument:
     source: str
     items: tuple[Item, ...]
     bands: tuple[Band, ...]
+    # derived once: every state and every form looks items up by key
+    item_keys: tuple[str, ...] = field(init=False, compare=False)
+    by_key: Mapping[str, Item] = field(init=False, compare=False, repr=False)
 
-    @property
-    def item_keys(self) -> tuple[str, ...]:
-        return tuple(item.key for item in self.items)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "item_keys", tuple(item.key for item in self.items))
+        object.__setattr__(self, "by_key", MappingProxyType({i.key: i for i in self.items}))
 
     @property
     def max_total(self) -> int:
         return sum(max(item.allowed) for item in self.items)
 
     def item(self, key: str) -> Item:
-        for item in self.items:
-            if item.key == key:
-                return item
-        raise KeyError(key)
+        return self.by_key[key]
 
 
 def _scale(*anchors: str) -> tuple[tuple[int, str], ...]:
@@ -291,10 +293,10 @@ class SedationScale:
     title: str
     source: str
     levels: tuple[tuple[str, str], ...]
+    allowed: tuple[str, ...] = field(init=False, compare=False)  # the levels, as charted
 
-    @property
-    def allowed(self) -> tuple[str, ...]:
-        return tuple(level for level, _ in self.levels)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "allowed", tuple(level for level, _ in self.levels))
 
 
 POSS = SedationScale(

@@ -22,8 +22,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from owm.clinical.protocol import Pharmacokinetics
@@ -73,27 +74,26 @@ def peak_after(
 ) -> float:
     """The highest predicted concentration between `start` and `start + horizon`.
 
-    After a new dose the curve rises to one peak and then falls, so a golden-section
-    search finds the maximum to within seconds; the ends are checked too.
+    Exact, not searched: between two dose times the curve is
+    a e^(-k u) - b e^(-ka u) (u hours into the stretch), which has one turning point,
+    at u = ln(ka b / (k a)) / (ka - k). The peak is the highest of the stretch ends
+    and the turning points that fall inside their stretch.
     """
-
-    def level(h: float) -> float:
-        return level_at(model, doses, start + timedelta(hours=h))
-
-    low, high = 0.0, horizon_hours
-    ratio = (math.sqrt(5) - 1) / 2
-    a, b = high - ratio * (high - low), low + ratio * (high - low)
-    fa, fb = level(a), level(b)
-    while high - low > 1e-3:
-        if fa < fb:
-            low, a, fa = a, b, fb
-            b = low + ratio * (high - low)
-            fb = level(b)
-        else:
-            high, b, fb = b, a, fa
-            a = high - ratio * (high - low)
-            fa = level(a)
-    return max(fa, fb, level(0.0), level(horizon_hours))
+    ka, k = model.ka, model.k
+    given = sorted(((when - start).total_seconds() / _HOUR, float(mg)) for when, mg in doses)
+    ends = [0.0, *(t for t, _ in given if 0.0 < t < horizon_hours), horizon_hours]
+    best = 0.0
+    for low, high in pairwise(ends):
+        a = sum(mg * math.exp(-k * (low - t)) for t, mg in given if t <= low)
+        b = sum(mg * math.exp(-ka * (low - t)) for t, mg in given if t <= low)
+        span = high - low
+        moments = [0.0, span]
+        if a > 0 and b > 0:
+            turn = math.log(ka * b / (k * a)) / (ka - k)
+            if 0.0 < turn < span:
+                moments.append(turn)
+        best = max(best, *(a * math.exp(-k * u) - b * math.exp(-ka * u) for u in moments))
+    return best * model.scale
 
 
 def ward_curves(

@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
+from itertools import pairwise
 from typing import Annotated, Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -267,7 +268,7 @@ class Assessment(_Strict):
     def _items_complete_and_allowed(self) -> Assessment:
         instrument = INSTRUMENTS[self.instrument]
         for key in self.items:
-            if key not in instrument.item_keys:
+            if key not in instrument.by_key:
                 raise ValueError(
                     f"items.{key}: {self.instrument} has no item {key!r}; "
                     f"allowed items: {', '.join(instrument.item_keys)}"
@@ -434,6 +435,21 @@ def _record_key(record: BaseModel) -> tuple[Any, ...]:
     )
 
 
+def _in_order(records: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Records by time; only records at the same moment (or without one) are sorted by content."""
+    if not hasattr(records[0], "at"):
+        return tuple(sorted(records, key=_record_key))
+    by_time = sorted(records, key=_time_of)
+    if any(a.at == b.at for a, b in pairwise(by_time)):
+        return tuple(sorted(records, key=_record_key))
+    return tuple(by_time)
+
+
+def _time_of(record: Any) -> datetime:
+    moment: datetime = record.at
+    return moment
+
+
 class PatientState(_Strict):
     """One patient's state at the decision time `at` (format `owm-state/1`)."""
 
@@ -460,7 +476,7 @@ class PatientState(_Strict):
         for name in _RECORD_LISTS:
             records = getattr(self, name)
             if len(records) > 1:
-                object.__setattr__(self, name, tuple(sorted(records, key=_record_key)))
+                object.__setattr__(self, name, _in_order(records))
         patient = self.patient
         for name in ("conditions", "allergies", "history"):
             codes = getattr(patient, name)
