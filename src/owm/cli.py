@@ -16,6 +16,8 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
+from owm.service.commands import audit_app, demo, user_app
+
 __all__ = ["app", "main"]
 
 app = typer.Typer(
@@ -28,6 +30,11 @@ app = typer.Typer(
 )
 protocol_app = typer.Typer(help="The protocol in force.", no_args_is_help=True)
 app.add_typer(protocol_app, name="protocol")
+# Ward commands (owm.service.commands imports only typer at the top; each command
+# imports the database code when it runs).
+app.add_typer(audit_app, name="audit")
+app.add_typer(user_app, name="user")
+app.command("demo")(demo)
 
 BAD_INPUT = 2
 

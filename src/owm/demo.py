@@ -1,0 +1,599 @@
+"""`owm demo`: a demo ward with realistic patients whose histories cover every action.
+
+Ward 7 (Europe/London) with one user per role and ten patients, each showing one
+thing the ward system does: a dose to give now, a night dose given last night, a
+dose held for the minimum interval, a methadone escalation (with the nurse's call
+to the physician), a methadone escalation acknowledged, alcohol contraindicating,
+an emergency (POSS 4), no withdrawal (not indicated), a course over its limit
+that needs a taper, and a discharge with referrals and the patient's rating.
+Histories are written through the same service functions the ward uses, with a
+clock walked through the past, so every entry is validated, audited and charted
+in order.
+
+Running it again adds nothing twice: the ward, users and patients (by MRN) that
+exist are left alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+__all__ = ["DEMO_USERS", "DEMO_WARD", "DemoReport", "populate"]
+
+DEMO_WARD = "Ward 7 — Withdrawal Unit"
+DEMO_ZONE = "Europe/London"
+
+DEMO_USERS: tuple[tuple[str, str, str, str], ...] = (
+    # username, role, password (demo only), full name
+    ("nurse", "nurse", "nurse-demo-pass", "Nadia Okafor RN"),
+    ("nurse2", "nurse", "nurse2-demo-pass", "Tom Price RN"),
+    ("doctor", "physician", "doctor-demo-pass", "Dr Helen Shaw"),
+    ("pharmacist", "pharmacist", "pharmacist-demo-pass", "Ravi Mehta"),
+    ("admin", "admin", "admin-demo-pass", "Ward Administrator"),
+)
+
+# COWS item sets: total 18 (baseline), 15 (moderate), 3 (no withdrawal).
+COWS_18 = {
+    "resting_pulse": 1,
+    "sweating": 2,
+    "restlessness": 3,
+    "pupil_size": 1,
+    "bone_joint_aches": 2,
+    "runny_nose_tearing": 1,
+    "gi_upset": 2,
+    "tremor": 2,
+    "yawning": 2,
+    "anxiety_irritability": 2,
+    "gooseflesh": 0,
+}
+COWS_15 = {**COWS_18, "sweating": 1, "tremor": 1, "yawning": 1}
+COWS_3 = {key: 0 for key in COWS_18} | {"resting_pulse": 1, "yawning": 1, "sweating": 1}
+VITALS = {
+    "respiratory_rate": 16,
+    "spo2": 97,
+    "oxygen": False,
+    "systolic_bp": 122,
+    "pulse": 84,
+    "consciousness": "alert",
+    "temperature_c": "36.9",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DemoReport:
+    ward: str
+    patients_added: int
+    patients_existing: int
+
+
+Step = Callable[[Any, dict[str, Any]], None]
+
+
+@dataclass
+class _Event:
+    at: datetime
+    order: int
+    mrn: str
+    step: Step
+
+
+class _Script:
+    """Events of every demo patient, run in time order on one clock."""
+
+    def __init__(self) -> None:
+        self.events: list[_Event] = []
+
+    def at(self, moment: datetime, mrn: str, step: Step) -> None:
+        self.events.append(
+            _Event(moment.replace(second=0, microsecond=0), len(self.events), mrn, step)
+        )
+
+
+def _night_before(now: datetime, zone: ZoneInfo) -> datetime:
+    """The latest 22:45 ward time at least an hour before now."""
+    local = (now - timedelta(hours=1)).astimezone(zone)
+    candidate = datetime.combine(local.date(), time(22, 45), tzinfo=zone)
+    if candidate > local:
+        candidate -= timedelta(days=1)
+    return candidate.astimezone(UTC)
+
+
+def _patients(now: datetime) -> list[dict[str, Any]]:
+    zone = ZoneInfo(DEMO_ZONE)
+    return [
+        {
+            "mrn": "DEMO-001",
+            "name": "Alex Morgan",
+            "bed": "1",
+            "age": 34,
+            "sex": "male",
+            "weight": "78",
+            "choice": "buprenorphine",
+            "admitted": now - timedelta(hours=6),
+            "story": "give",
+        },
+        {
+            "mrn": "DEMO-002",
+            "name": "Jordan Lee",
+            "bed": "2",
+            "age": 29,
+            "sex": "female",
+            "weight": "61",
+            "choice": "declined",
+            "admitted": _night_before(now, zone) - timedelta(hours=5),
+            "story": "night-dose",
+        },
+        {
+            "mrn": "DEMO-003",
+            "name": "Sam Patel",
+            "bed": "3",
+            "age": 41,
+            "sex": "male",
+            "weight": "83",
+            "choice": "methadone",
+            "admitted": now - timedelta(hours=9),
+            "story": "hold-interval",
+        },
+        {
+            "mrn": "DEMO-004",
+            "name": "Chris Taylor",
+            "bed": "4",
+            "age": 52,
+            "sex": "male",
+            "weight": "90",
+            "choice": "methadone",
+            "admitted": now - timedelta(hours=20),
+            "story": "methadone-escalate",
+        },
+        {
+            "mrn": "DEMO-005",
+            "name": "Robin Evans",
+            "bed": "5",
+            "age": 37,
+            "sex": "female",
+            "weight": "66",
+            "choice": "methadone",
+            "admitted": now - timedelta(hours=30),
+            "story": "methadone-acknowledged",
+        },
+        {
+            "mrn": "DEMO-006",
+            "name": "Casey Brown",
+            "bed": "6",
+            "age": 45,
+            "sex": "male",
+            "weight": "74",
+            "choice": "undecided",
+            "admitted": now - timedelta(hours=3),
+            "story": "alcohol",
+            "history": ["alcohol-use-disorder"],
+        },
+        {
+            "mrn": "DEMO-007",
+            "name": "Drew Wilson",
+            "bed": "7",
+            "age": 31,
+            "sex": "male",
+            "weight": "70",
+            "choice": "buprenorphine",
+            "admitted": now - timedelta(hours=12),
+            "story": "emergency",
+        },
+        {
+            "mrn": "DEMO-008",
+            "name": "Jamie Clark",
+            "bed": "8",
+            "age": 26,
+            "sex": "female",
+            "weight": "58",
+            "choice": "buprenorphine",
+            "admitted": now - timedelta(hours=4),
+            "story": "not-indicated",
+        },
+        {
+            "mrn": "DEMO-009",
+            "name": "Taylor Green",
+            "bed": "9",
+            "age": 48,
+            "sex": "female",
+            "weight": "69",
+            "choice": "declined",
+            "admitted": now - timedelta(days=8, hours=3),
+            "story": "long-course",
+        },
+        {
+            "mrn": "DEMO-010",
+            "name": "Morgan Hughes",
+            "bed": "10",
+            "age": 39,
+            "sex": "male",
+            "weight": "81",
+            "choice": "buprenorphine",
+            "admitted": now - timedelta(days=4),
+            "story": "discharged",
+        },
+    ]
+
+
+def _ready(
+    script: _Script,
+    mrn: str,
+    moment: datetime,
+    cows: dict[str, int] = COWS_15,
+    poss: str = "1",
+    vitals: dict[str, Any] | None = None,
+) -> None:
+    """COWS, vital signs and POSS at `moment` (what a nurse records before a dose)."""
+    from owm.service import assessments, observations
+
+    def record(world: Any, ctx: dict[str, Any]) -> None:
+        episode = ctx["episode"]
+        assessments.record_assessment(
+            world.uow(), world.nurse, episode_id=episode, instrument="COWS", items=cows
+        )
+        observations.record_vitals(
+            world.uow(), world.nurse, episode_id=episode, **(vitals or VITALS)
+        )
+        observations.record_sedation(
+            world.uow(), world.nurse, episode_id=episode, scale="POSS", level=poss
+        )
+
+    script.at(moment, mrn, record)
+
+
+def _give(
+    script: _Script, mrn: str, moment: datetime, dose: str, key: str, nurse: str = "nurse"
+) -> None:
+    from owm.service import dosing
+
+    def give(world: Any, ctx: dict[str, Any]) -> None:
+        dosing.give_dose(
+            world.uow(),
+            world.actors[nurse],
+            episode_id=ctx["episode"],
+            dose_mg=dose,
+            idempotency_key=f"demo-{key}",
+        )
+
+    script.at(moment, mrn, give)
+
+
+def _story(script: _Script, p: dict[str, Any], now: datetime) -> None:
+    from owm.service import (
+        acknowledgements,
+        alcohol,
+        discharge,
+        dosing,
+        feedback,
+        medications,
+        observations,
+        recommendation,
+        symptoms,
+        voiding,
+    )
+
+    mrn, story, admitted = p["mrn"], p["story"], p["admitted"]
+    minutes = timedelta(minutes=1)
+
+    if story == "give":
+        _ready(script, mrn, now - 20 * minutes)
+
+        def extras(world: Any, ctx: dict[str, Any]) -> None:
+            e = ctx["episode"]
+            symptoms.record_symptom(world.uow(), world.nurse, episode_id=e, code="restless-legs")
+            wrong = observations.record_vitals(world.uow(), world.nurse, episode_id=e, pulse=180)
+            voiding.void_entry(
+                world.uow(),
+                world.nurse,
+                record_type="vital_signs",
+                entry_id=wrong.id,
+                reason="pulse typed as 180 instead of 80",
+            )
+
+        script.at(now - 18 * minutes, mrn, extras)
+
+    elif story == "night-dose":
+        night = _night_before(now, ZoneInfo(DEMO_ZONE))
+        _ready(script, mrn, night - 15 * minutes)
+        _give(script, mrn, night, "1", f"{mrn}-night", nurse="nurse2")
+        _ready(script, mrn, now - 40 * minutes, cows=COWS_15)
+
+    elif story == "hold-interval":
+        _ready(script, mrn, now - 2 * 60 * minutes - 10 * minutes)
+        _give(script, mrn, now - 2 * 60 * minutes, "0.5", f"{mrn}-1")
+        _ready(script, mrn, now - 15 * minutes, cows=COWS_18)
+
+        def hold(world: Any, ctx: dict[str, Any]) -> None:
+            dosing.hold_dose(
+                world.uow(),
+                world.nurse,
+                episode_id=ctx["episode"],
+                reason="last dose 2 h ago; minimum interval 6 h",
+                idempotency_key=f"demo-{mrn}-hold",
+            )
+
+        script.at(now - 10 * minutes, mrn, hold)
+
+    elif story == "methadone-escalate":
+
+        def methadone(world: Any, ctx: dict[str, Any]) -> None:
+            medications.record_medication(
+                world.uow(),
+                world.nurse,
+                episode_id=ctx["episode"],
+                name="methadone",
+                med_class="opioid",
+                rxnorm="6813",
+                dose_text="60 mg once daily",
+            )
+
+        script.at(admitted + 10 * minutes, mrn, methadone)
+        _ready(script, mrn, now - 25 * minutes)
+
+        def call(world: Any, ctx: dict[str, Any]) -> None:
+            shown = recommendation.get_recommendation(
+                world.uow(), world.nurse, episode_id=ctx["episode"]
+            )
+            acknowledgements.record_escalation_contact(
+                world.uow(),
+                world.nurse,
+                episode_id=ctx["episode"],
+                finding="opioid-benzodiazepine",
+                told_who="Dr Helen Shaw (ward physician)",
+                response="Will review on the ward round within the hour; hold until then.",
+            )
+            feedback.report_problem(
+                world.uow(),
+                world.actors["doctor"],
+                recommendation_id=shown.log_id,
+                text="Please show the methadone dose beside the interaction warning.",
+            )
+
+        script.at(now - 20 * minutes, mrn, call)
+
+    elif story == "methadone-acknowledged":
+
+        def methadone(world: Any, ctx: dict[str, Any]) -> None:
+            medications.record_medication(
+                world.uow(),
+                world.nurse,
+                episode_id=ctx["episode"],
+                name="methadone",
+                med_class="opioid",
+                rxnorm="6813",
+                dose_text="40 mg once daily",
+            )
+
+        script.at(admitted + 10 * minutes, mrn, methadone)
+
+        def acknowledge(world: Any, ctx: dict[str, Any]) -> None:
+            acknowledgements.acknowledge_finding(
+                world.uow(),
+                world.actors["doctor"],
+                episode_id=ctx["episode"],
+                finding="opioid-benzodiazepine",
+                reason="Stable methadone dose; monitored bed; POSS and SpO2 hourly after doses.",
+            )
+
+        script.at(admitted + 60 * minutes, mrn, acknowledge)
+        _ready(script, mrn, now - 7 * 60 * minutes - 10 * minutes)
+        _give(script, mrn, now - 7 * 60 * minutes, "0.5", f"{mrn}-1")
+
+        def side_effect(world: Any, ctx: dict[str, Any]) -> None:
+            symptoms.record_side_effect(
+                world.uow(),
+                world.nurse,
+                episode_id=ctx["episode"],
+                code="drowsiness",
+                note="drowsy for an hour after the dose",
+            )
+
+        script.at(now - 5 * 60 * minutes, mrn, side_effect)
+        _ready(script, mrn, now - 15 * minutes)
+
+    elif story == "alcohol":
+
+        def drink(world: Any, ctx: dict[str, Any]) -> None:
+            alcohol.record_alcohol(
+                world.uow(),
+                world.nurse,
+                episode_id=ctx["episode"],
+                last_drink_at=now - 6 * 60 * minutes,
+                breath_alcohol_mg_l="0.20",
+            )
+
+        script.at(now - 35 * minutes, mrn, drink)
+        _ready(script, mrn, now - 30 * minutes)
+
+    elif story == "emergency":
+        _ready(script, mrn, now - 3 * 60 * minutes - 10 * minutes, cows=COWS_18)
+        _give(script, mrn, now - 3 * 60 * minutes, "0.5", f"{mrn}-1")
+        _ready(
+            script,
+            mrn,
+            now - 5 * minutes,
+            cows=COWS_3,
+            poss="4",
+            vitals={
+                **VITALS,
+                "respiratory_rate": 8,
+                "spo2": 89,
+                "pulse": 52,
+                "consciousness": "voice",
+            },
+        )
+
+    elif story == "not-indicated":
+        _ready(script, mrn, now - 30 * minutes, cows=COWS_3)
+
+        def unable(world: Any, ctx: dict[str, Any]) -> None:
+            from owm.service import assessments
+
+            assessments.record_assessment(
+                world.uow(),
+                world.nurse,
+                episode_id=ctx["episode"],
+                instrument="SOWS",
+                unable_reason="patient asleep; not woken for SOWS",
+            )
+
+        script.at(now - 28 * minutes, mrn, unable)
+
+    elif story == "long-course":
+        first = admitted + 60 * minutes
+        _ready(script, mrn, first - 10 * minutes, cows=COWS_18)
+
+        def acknowledge(world: Any, ctx: dict[str, Any]) -> None:
+            acknowledgements.acknowledge_finding(
+                world.uow(),
+                world.actors["doctor"],
+                episode_id=ctx["episode"],
+                finding="course-limit",
+                reason="Protracted anxiety; course extended today after review; taper at discharge.",
+            )
+
+        limit = timedelta(days=4)
+        dose_at = first
+        number = 0
+        while dose_at < now - 60 * minutes:
+            if number:
+                _ready(script, mrn, dose_at - 10 * minutes)
+            if dose_at - first >= limit:
+                # Going on past the course limit is a physician's decision, day by day.
+                script.at(dose_at - 5 * minutes, mrn, acknowledge)
+            _give(script, mrn, dose_at, "0.5", f"{mrn}-{number}")
+            number += 1
+            dose_at = first + timedelta(hours=12) * number + 15 * minutes
+        _ready(script, mrn, now - 20 * minutes)
+
+    elif story == "discharged":
+        first = admitted + 60 * minutes
+        _ready(script, mrn, first - 10 * minutes, cows=COWS_18)
+        for number in range(5):
+            dose_at = first + timedelta(hours=12) * number
+            if number:
+                _ready(script, mrn, dose_at - 10 * minutes)
+            _give(script, mrn, dose_at, "0.5", f"{mrn}-{number}")
+        leave = first + timedelta(hours=12) * 4 + 3 * 60 * minutes
+
+        def leave_ward(world: Any, ctx: dict[str, Any]) -> None:
+            discharge.discharge(
+                world.uow(),
+                world.actors["doctor"],
+                episode_id=ctx["episode"],
+                moud_referral="buprenorphine",
+                naloxone_supplied=True,
+                psychotherapy_referral=True,
+                psychotherapy_service="Community drug and alcohol team, Tuesday group",
+                notes="Withdrawal settled; buprenorphine started by the community team.",
+            )
+            feedback.rate_stay(
+                world.uow(),
+                world.nurse,
+                episode_id=ctx["episode"],
+                stars=5,
+                comment="The nurses explained every dose. Thank you.",
+            )
+
+        script.at(leave, mrn, leave_ward)
+
+
+@dataclass
+class _World:
+    uow: Callable[[], Any]
+    actors: dict[str, Any]
+
+    @property
+    def nurse(self) -> Any:
+        return self.actors["nurse"]
+
+
+def populate(url: str, *, now: datetime | None = None) -> DemoReport:
+    """Migrate the database at `url` and add the demo ward, users and patients that are missing."""
+    from owm.config import make_engine
+    from owm.service import admission, users, wards
+    from owm.service.actor import Actor
+    from owm.store.migrate import migrate
+    from owm.store.models import Patient, User, Ward
+    from owm.store.uow import FixedClock, UnitOfWork, session_factory
+
+    migrate(url)
+    engine = make_engine(url, pool_size=2)
+    try:
+        sessions = session_factory(engine)
+        current = (now or datetime.now(UTC)).astimezone(UTC).replace(second=0, microsecond=0)
+        patients = _patients(current)
+        start = min(p["admitted"] for p in patients) - timedelta(days=1)
+        clock = FixedClock(start)
+
+        def uow() -> UnitOfWork:
+            return UnitOfWork(sessions, clock=clock)
+
+        system = Actor.system("owm demo")
+        with uow().read() as reading:
+            ward_row = reading.session.execute(
+                select(Ward).where(Ward.name == DEMO_WARD)
+            ).scalar_one_or_none()
+            ward_id = ward_row.id if ward_row else None
+            known = {
+                u.username: (u.id, u.role) for u in reading.session.execute(select(User)).scalars()
+            }
+            existing = set(reading.session.execute(select(Patient.mrn)).scalars())
+        if ward_id is None:
+            ward_id = wards.create_ward(
+                uow(), system, name=DEMO_WARD, timezone=DEMO_ZONE, protocol_id="clonazepam-adjunct"
+            ).id
+        actors: dict[str, Any] = {}
+        for username, role, password, full_name in DEMO_USERS:
+            if username not in known:
+                created = users.create_user(
+                    uow(),
+                    system,
+                    username=username,
+                    full_name=full_name,
+                    role=role,
+                    password=password,
+                )
+                known[username] = (created.id, created.role)
+            actors[username] = Actor(user_id=known[username][0], role=known[username][1])  # type: ignore[arg-type]
+
+        world = _World(uow=uow, actors=actors)
+        script = _Script()
+        contexts: dict[str, dict[str, Any]] = {}
+        added = [p for p in patients if p["mrn"] not in existing]
+        for p in added:
+            contexts[p["mrn"]] = {}
+
+            def admit(world: Any, ctx: dict[str, Any], p: dict[str, Any] = p) -> None:
+                result = admission.admit(
+                    world.uow(),
+                    world.nurse,
+                    ward_id=ward_id,
+                    name=p["name"],
+                    mrn=p["mrn"],
+                    bed=p["bed"],
+                    age_years=p["age"],
+                    sex=p["sex"],
+                    weight_kg=p["weight"],
+                    history=p.get("history", []),
+                    first_line_offered=True,
+                    first_line_choice=p["choice"],
+                    first_line_note="Offered methadone or buprenorphine as first-line care.",
+                    admitted_at=p["admitted"],
+                )
+                ctx["episode"] = result.episode.id
+
+            script.at(p["admitted"], p["mrn"], admit)
+            _story(script, p, current)
+        for event in sorted(script.events, key=lambda e: (e.at, e.order)):
+            clock.set(event.at)
+            event.step(world, contexts[event.mrn])
+        return DemoReport(DEMO_WARD, len(added), len(patients) - len(added))
+    finally:
+        engine.dispose()
