@@ -1,0 +1,277 @@
+"""The CDS Hooks 2.0 endpoints: discovery, the three owm services, and feedback.
+
+    GET  /cds-services                      discovery (services and prefetch templates)
+    POST /cds-services/{id}                 a hook call -> {"cards": [...]}
+    POST /cds-services/{id}/feedback        accepted / overridden cards -> audit trail
+
+Every call carries the client's signed JWT (`auth`), checked before anything
+else: 401 when it does not verify. A call whose data cannot be had answers 412
+(`prefetch`); bad input answers 422 naming the field. The router mounts at the
+application root (the paths are fixed by the specification).
+"""
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from owm.api.cds.auth import CdsClient, ClientAuthError, JwtVerifier
+from owm.api.cds.cards import CardContext, clonazepam_card, concurrency_card
+from owm.api.cds.clonazepam import Evaluation, evaluate_fhir
+from owm.api.cds.config import CdsConfig, cds_config_from_env
+from owm.api.cds.feedback import FeedbackRecord, FeedbackRecorder, IssuedCard, IssuedCards
+from owm.api.cds.medicines import read_medicines
+from owm.api.cds.prefetch import TEMPLATES, DataUnavailable, Found, collect
+from owm.api.cds.schemas import (
+    Card,
+    CardsResponse,
+    DiscoveryResponse,
+    FeedbackRequest,
+    HookRequest,
+    ServiceDescription,
+)
+from owm.clinical import Protocol, default_protocol
+
+__all__ = ["SERVICES", "Service", "cds_router"]
+
+logger = logging.getLogger("owm.api.cds")
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    id: str
+    hook: str
+    title: str
+    description: str
+
+
+SERVICES: dict[str, Service] = {
+    s.id: s
+    for s in (
+        Service(
+            "owm-order-select",
+            "order-select",
+            "owm: clonazepam and opioid with benzodiazepine (order select)",
+            "When a clonazepam order is selected: owm's recommendation (action, dose, reasons) "
+            "from the clonazepam-adjunct protocol. When a benzodiazepine is ordered while an "
+            "opioid is current, or an opioid while a benzodiazepine is: a warning as the 2022 "
+            "CDC opioid guideline's recommendation 11.",
+        ),
+        Service(
+            "owm-order-sign",
+            "order-sign",
+            "owm: clonazepam and opioid with benzodiazepine (order sign)",
+            "Before orders are signed: the same checks as owm-order-select, on every draft order.",
+        ),
+        Service(
+            "owm-patient-view",
+            "patient-view",
+            "owm: clonazepam and opioid with benzodiazepine (patient view)",
+            "When a chart is opened: a warning when an opioid and a benzodiazepine are both "
+            "active, and owm's recommendation when clonazepam is.",
+        ),
+    )
+}
+
+_ORDER = {"critical": 0, "warning": 1, "info": 2}
+
+
+def _system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def _bare(reference: str | None, kind: str) -> str | None:
+    return reference.removeprefix(f"{kind}/") if reference else None
+
+
+def cds_router(
+    config: CdsConfig | None = None,
+    *,
+    record_feedback: FeedbackRecorder | None = None,
+    clock: Clock = _system_clock,
+    protocol: Protocol | None = None,
+) -> APIRouter:
+    """The CDS Hooks router. `record_feedback` stores feedback (503 without one)."""
+    config = config if config is not None else cds_config_from_env()
+    protocol = protocol if protocol is not None else default_protocol()
+    if config.allow_unsigned:
+        logger.warning(
+            "CDS Hooks JWT verification is OFF (OWM_CDS_ALLOW_UNSIGNED=1): any caller is "
+            "trusted. For local testing only; never run a ward like this."
+        )
+    elif not config.clients:
+        logger.warning(
+            "CDS Hooks: no trusted clients configured (OWM_CDS_CLIENTS): every call is 401"
+        )
+    verifier = JwtVerifier(config)
+    issued = IssuedCards()
+    router = APIRouter(tags=["cds-hooks"])
+
+    def base_url(request: Request) -> str:
+        return config.base_url or str(request.base_url).rstrip("/")
+
+    async def verify(request: Request, audience: list[str]) -> CdsClient:
+        try:
+            return await verifier.verify(request.headers.get("authorization"), audience)
+        except ClientAuthError as error:
+            logger.info("CDS Hooks call refused (401): %s", error)
+            raise HTTPException(
+                status_code=401,
+                detail=f"CDS client not trusted: {error}",
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            ) from None
+
+    def client_dependency(suffix: str) -> Callable[..., Awaitable[CdsClient]]:
+        async def dependency(request: Request) -> CdsClient:
+            base = f"{base_url(request)}/cds-services"
+            service_id = request.path_params.get("service_id")
+            if service_id is None:
+                return await verify(request, [base])
+            service = f"{base}/{service_id}"
+            audience = [service + suffix, service] if suffix else [service]
+            client = await verify(request, audience)
+            if service_id not in SERVICES:
+                raise HTTPException(
+                    404,
+                    f"no CDS service {service_id!r}; allowed: {', '.join(SERVICES)}",
+                )
+            return client
+
+        return dependency
+
+    ServiceClient = Annotated[CdsClient, Depends(client_dependency(""))]
+    FeedbackClient = Annotated[CdsClient, Depends(client_dependency("/feedback"))]
+
+    @router.get("/cds-services", response_model=DiscoveryResponse, response_model_exclude_none=True)
+    async def discovery(client: ServiceClient) -> Response:
+        """The CDS services owm offers, with their prefetch templates."""
+        document = DiscoveryResponse(
+            services=[
+                ServiceDescription(
+                    hook=s.hook,
+                    title=s.title,
+                    description=s.description,
+                    id=s.id,
+                    prefetch=dict(TEMPLATES),
+                )
+                for s in SERVICES.values()
+            ]
+        )
+        return Response(document.model_dump_json(exclude_none=True), media_type="application/json")
+
+    async def decide(
+        service: Service, body: HookRequest, found: list[Found], base: str
+    ) -> list[Card]:
+        patient_id = body.context.patientId
+        medicines = read_medicines(
+            found,
+            body.context.draftOrders,
+            body.context.selections,
+            hook=body.hook,
+            patient_id=patient_id,
+        )
+        ctx = CardContext(service_id=service.id, patient_id=patient_id, base_url=base)
+        cards: list[Card] = []
+        covered: frozenset[str] = frozenset()
+        pool = medicines.current if body.hook == "patient-view" else medicines.triggers
+        clonazepam = [m for m in pool if m.is_clonazepam]
+        if clonazepam:
+            # Reading a Bundle and deciding is CPU work: keep it off the event loop.
+            evaluation: Evaluation = await run_in_threadpool(
+                evaluate_fhir,
+                found,
+                patient_id=patient_id,
+                encounter_id=_bare(body.context.encounterId, "Encounter"),
+                at=clock(),
+                protocol=protocol,
+                timezone=config.ward_timezone,
+            )
+            cards.append(clonazepam_card(ctx, evaluation, clonazepam))
+            r = evaluation.recommendation
+            if r is not None and r.finding("opioid-benzodiazepine") is not None:
+                covered = frozenset(m.key for m in clonazepam)
+        concurrency = concurrency_card(ctx, medicines, hook=body.hook, covered=covered)
+        if concurrency is not None:
+            cards.append(concurrency)
+        return sorted(cards, key=lambda c: _ORDER[c.indicator])
+
+    @router.post(
+        "/cds-services/{service_id}",
+        response_model=CardsResponse,
+        response_model_exclude_none=True,
+        responses={
+            401: {"description": "the CDS client's JWT does not verify"},
+            412: {"description": "the FHIR data needed cannot be had"},
+        },
+    )
+    async def call_service(
+        service_id: str, body: HookRequest, request: Request, client: ServiceClient
+    ) -> Response:
+        """A hook call: cards for the patient in context."""
+        service = SERVICES[service_id]
+        if body.hook != service.hook:
+            raise HTTPException(
+                422, f"hook: {body.hook!r} is not allowed for {service.id}; allowed: {service.hook}"
+            )
+        try:
+            found, _fetched = await collect(
+                body, timeout=config.fhir_timeout, max_pages=config.max_fhir_pages
+            )
+        except DataUnavailable as error:
+            logger.info("CDS Hooks %s: 412 (%s)", service.id, error)
+            raise HTTPException(412, f"FHIR data unavailable: {error}") from None
+        cards = await decide(service, body, found, base_url(request))
+        for card in cards:
+            if card.uuid is not None and card.source.topic is not None:
+                issued.remember(
+                    card.uuid,
+                    IssuedCard(
+                        service_id=service.id,
+                        patient_id=body.context.patientId,
+                        finding=card.source.topic.code,
+                        summary=card.summary,
+                        hook_instance=body.hookInstance,
+                    ),
+                )
+        answer = CardsResponse(cards=cards)
+        return Response(answer.model_dump_json(exclude_none=True), media_type="application/json")
+
+    @router.post("/cds-services/{service_id}/feedback")
+    async def feedback(
+        service_id: str, body: FeedbackRequest, request: Request, client: FeedbackClient
+    ) -> dict[str, Any]:
+        """Record what the clinician did with owm's cards (audit trail)."""
+        if record_feedback is None:
+            raise HTTPException(503, "feedback cannot be recorded: no audit trail is configured")
+        received = clock()
+        address = request.client.host if request.client else None
+        records = [
+            FeedbackRecord(
+                service_id=service_id,
+                card=item.card,
+                outcome=item.outcome,
+                outcome_at=item.outcomeTimestamp,
+                received_at=received,
+                client=client,
+                client_address=address,
+                accepted_suggestions=tuple(s.id for s in item.acceptedSuggestions or ()),
+                override_reason=(
+                    item.overrideReason.reason.model_dump(exclude_none=True)
+                    if item.overrideReason is not None and item.overrideReason.reason is not None
+                    else None
+                ),
+                user_comment=item.overrideReason.userComment if item.overrideReason else None,
+                issued=issued.get(item.card),
+            )
+            for item in body.feedback
+        ]
+        await run_in_threadpool(record_feedback, records)
+        return {"recorded": len(records)}
+
+    return router
