@@ -5,7 +5,7 @@ A page handler asks for the signed-in person with the `PageUserDep` dependency
 calls service functions with `user.actor`, and answers with `page(...)`, which
 renders the template with the shared context the base layout needs:
 
-    user          PageUser (id, username, full_name, role, actor, csrf_token)
+    user          PageUser (id, username, full_name, role, actor, csrf_token, ward, wards)
     csrf_token    the session's CSRF token: `{{ m.csrf_field(csrf_token) }}` in every
                   POST form; htmx requests send it as the X-CSRF-Token header (base.html)
     ward_tz       the ward's IANA time zone, read by the time filters
@@ -20,7 +20,6 @@ Other routers add their pages to the navigation with `add_nav(...)` at import ti
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError
@@ -30,12 +29,20 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from owm.api.csrf import SAFE_METHODS, check_csrf
+from owm.api.runtime import Runtime
+from owm.api.sessions import SESSION_COOKIE
 from owm.service.actor import Actor
+from owm.service.errors import AuthenticationFailed
+from owm.service.results import WardView
+from owm.service.users import authenticate_token, get_user
+from owm.service.wards import list_wards
 from owm.web.templating import render
 
 __all__ = [
     "DISCLAIMER",
     "NAV",
+    "WARD_COOKIE",
     "NavItem",
     "NotSignedIn",
     "PageUser",
@@ -44,6 +51,7 @@ __all__ = [
     "not_signed_in_response",
     "page",
     "page_context",
+    "page_now",
     "require_page_user",
 ]
 
@@ -63,6 +71,8 @@ class PageUser:
     role: str
     actor: Actor
     csrf_token: str
+    ward: WardView | None = None
+    wards: tuple[WardView, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,43 +126,86 @@ def not_signed_in_response(request: Request, exc: NotSignedIn) -> Response:
     return RedirectResponse(target, status_code=303)
 
 
-SessionResolver = Callable[[Request], PageUser | None]
+WARD_COOKIE = "owm_ward"
+"""Remembers which ward's board a person looks at (a ward id; the first ward by default)."""
 
 
-def require_page_user(request: Request) -> PageUser:
-    """The signed-in person, or `NotSignedIn` (a redirect to /login).
+def _chosen_ward(request: Request, wards: list[WardView]) -> WardView | None:
+    wanted = request.query_params.get("ward") or request.cookies.get(WARD_COOKIE) or ""
+    for ward in wards:
+        if wanted.isdigit() and ward.id == int(wanted):
+            return ward
+    return wards[0] if wards else None
 
-    The session cookie is read by the ward API's session machinery (the same
-    cookie, the same CSRF token as the REST API), installed on the application as
-    `app.state.page_user_resolver` by `owm.web.install`.
+
+async def require_page_user(request: Request) -> PageUser:
+    """The signed-in person, or `NotSignedIn` (answered with a redirect to /login).
+
+    The same session as the REST API (`owm.api.sessions`): the signed cookie's
+    token is checked in the database on every request, so signing out or a
+    deactivated user ends the session at once. A change (POST) must present the
+    session's CSRF token (`csrf_token` form field or X-CSRF-Token header), else 403.
     """
-    resolver: SessionResolver | None = getattr(request.app.state, "page_user_resolver", None)
-    user = resolver(request) if resolver is not None else None
-    if user is None:
-        path = request.url.path
-        if request.url.query:
-            path += "?" + request.url.query
-        if request.headers.get("HX-Request"):
-            path = request.headers.get("HX-Current-URL", path)
-        raise NotSignedIn(path)
-    return user
+    runtime: Runtime = request.app.state.owm
+    cookie = request.cookies.get(SESSION_COOKIE)
+    data = runtime.signer.loads(cookie) if cookie else None
+    if data is None:
+        raise NotSignedIn(_wanted_path(request))
+    if request.method not in SAFE_METHODS:
+        await check_csrf(request, data.csrf)
+    address = request.client.host if request.client else None
+    try:
+        actor = authenticate_token(runtime.uow(), token=data.token, client_address=address)
+    except AuthenticationFailed:
+        raise NotSignedIn(_wanted_path(request)) from None
+    assert actor.user_id is not None
+    person = get_user(runtime.uow(), actor, user_id=actor.user_id)
+    wards = list_wards(runtime.uow(), actor)
+    return PageUser(
+        id=person.id,
+        username=person.username,
+        full_name=person.full_name,
+        role=person.role,
+        actor=actor,
+        csrf_token=data.csrf,
+        ward=_chosen_ward(request, wards),
+        wards=tuple(wards),
+    )
+
+
+def _wanted_path(request: Request) -> str:
+    if request.headers.get("HX-Request"):
+        current = request.headers.get("HX-Current-URL", "")
+        return "/" + current.split("/", 3)[3] if current.count("/") >= 3 else "/"
+    path = request.url.path
+    if request.url.query:
+        path += "?" + request.url.query
+    return path
 
 
 PageUserDep = Annotated[PageUser, Depends(require_page_user)]
 
 
-def _now(request: Request) -> datetime:
-    clock: Callable[[], datetime] | None = getattr(request.app.state, "clock", None)
-    return (clock() if clock is not None else datetime.now(UTC)).astimezone(UTC)
+def page_now(request: Request) -> datetime:
+    """Now, from the application's clock (timezone-aware UTC)."""
+    runtime: Runtime | None = getattr(request.app.state, "owm", None)
+    moment = runtime.clock() if runtime is not None else datetime.now(UTC)
+    return moment.astimezone(UTC)
 
 
-def _ward(request: Request) -> tuple[str, str]:
-    """(name, time zone) of the ward shown in the top bar."""
-    finder: Callable[[Request], tuple[str, str] | None] | None = getattr(
-        request.app.state, "page_ward", None
-    )
-    found = finder(request) if finder is not None else None
-    return found if found is not None else ("owm", "UTC")
+def _ward(request: Request, user: PageUser | None) -> tuple[str, str]:
+    """(name, time zone) of the ward shown in the top bar.
+
+    Signed in: the ward the person looks at. On the sign-in page: the first ward
+    (read as owm itself), so the clock shows ward time before anyone signs in.
+    """
+    ward = user.ward if user is not None else None
+    if ward is None and user is None:
+        runtime: Runtime | None = getattr(request.app.state, "owm", None)
+        if runtime is not None:
+            wards = list_wards(runtime.uow(), Actor.system("owm-web"))
+            ward = _chosen_ward(request, wards)
+    return (ward.name, ward.timezone) if ward is not None else ("owm", "UTC")
 
 
 def page_context(
@@ -163,7 +216,7 @@ def page_context(
     `extra` may override any shared key (a patient page sets `ward_tz` and
     `ward_name` to the patient's ward).
     """
-    ward_name, ward_tz = _ward(request)
+    ward_name, ward_tz = _ward(request, user)
     nav = [n for n in NAV if user is not None and (n.roles is None or user.role in n.roles)]
     context: dict[str, Any] = {
         "request": request,
@@ -171,7 +224,7 @@ def page_context(
         "csrf_token": user.csrf_token if user is not None else "",
         "ward_tz": ward_tz,
         "ward_name": ward_name,
-        "now": _now(request),
+        "now": page_now(request),
         "nav": nav,
         "active": active,
         "disclaimer": DISCLAIMER,

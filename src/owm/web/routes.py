@@ -15,7 +15,7 @@ from fastapi import APIRouter
 
 __all__ = ["routers"]
 
-_PAGE_MODULES: tuple[str, ...] = ()
+_PAGE_MODULES: tuple[str, ...] = ("auth", "board", "due", "patient")
 
 
 def routers() -> list[APIRouter]:

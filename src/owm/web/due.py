@@ -1,0 +1,159 @@
+"""What is due, and since when: the clocks a withdrawal ward runs on.
+
+Per patient (the patient page):
+- the reassessment after a dose, the next withdrawal score and the next vital
+  signs, from the recommendation's `due` (the core decides them from protocol
+  values), each marked overdue once its time has passed;
+- the time since the last dose, in hours and minutes;
+- the time spent in moderate or worse withdrawal without treatment: from a
+  withdrawal score in the moderate band or above until the next dose that counts
+  (given, partial, vomited) or a score below moderate, summed over the episode,
+  with the stretch still running now shown on its own.
+
+Per ward (`GET /due`): every outstanding task of every patient (the handoff use
+case's task list), overdue first, so the nurse in charge sees what is late. The
+ward store does not assign patients to nurses, so the list is the ward's, read by
+whoever is signed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from owm.api.deps import RuntimeDep
+from owm.clinical import Recommendation
+from owm.service.errors import ServiceError
+from owm.service.handoff import handoff_report
+from owm.service.results import AdministrationView, AssessmentView
+from owm.web.errors import error_page
+from owm.web.pages import NavItem, PageUserDep, add_nav, page
+
+__all__ = [
+    "COUNTED_OUTCOMES",
+    "MODERATE_OR_WORSE",
+    "DueItem",
+    "Untreated",
+    "counted_doses",
+    "due_items",
+    "router",
+    "time_since_last_dose",
+    "untreated_withdrawal",
+]
+
+COUNTED_OUTCOMES = frozenset({"given", "partial", "vomited"})
+MODERATE_OR_WORSE = frozenset({"moderate", "moderately-severe", "severe"})
+
+router = APIRouter(include_in_schema=False)
+add_nav(NavItem(key="due", label="What is due", href="/due", order=20))
+
+_LABELS = {
+    "reassessment": "Reassess sedation and COWS after the dose",
+    "assessment": "Next withdrawal score (COWS)",
+    "observations": "Next vital signs (NEWS2)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DueItem:
+    """One thing due for a patient: what, when (None: nothing due), and whether it is late."""
+
+    kind: str
+    label: str
+    due: datetime | None
+    overdue: bool
+
+
+def due_items(rec: Recommendation, now: datetime) -> list[DueItem]:
+    """The recommendation's three due times, in a fixed order, marked overdue when passed."""
+    items = []
+    for kind, label in _LABELS.items():
+        moment = rec.due.get(kind)
+        items.append(DueItem(kind, label, moment, moment is not None and moment < now))
+    return items
+
+
+def counted_doses(administrations: Sequence[AdministrationView]) -> list[AdministrationView]:
+    """Clonazepam doses that count (given, partial, vomited; not voided), oldest first."""
+    return sorted(
+        (
+            a
+            for a in administrations
+            if a.drug == "clonazepam" and a.outcome in COUNTED_OUTCOMES and a.voided_at is None
+        ),
+        key=lambda a: a.at,
+    )
+
+
+def time_since_last_dose(
+    administrations: Sequence[AdministrationView], now: datetime
+) -> timedelta | None:
+    """How long since the latest counted dose at or before `now` (None: no dose yet)."""
+    given = [a for a in counted_doses(administrations) if a.at <= now]
+    return now - given[-1].at if given else None
+
+
+@dataclass(frozen=True, slots=True)
+class Untreated:
+    """Time in moderate or worse withdrawal without a dose: in all, and the stretch running now."""
+
+    total: timedelta
+    current: timedelta | None
+    since: datetime | None
+
+
+def untreated_withdrawal(
+    assessments: Sequence[AssessmentView],
+    administrations: Sequence[AdministrationView],
+    now: datetime,
+) -> Untreated:
+    """Sum the stretches from a moderate-or-worse score to the next counted dose or milder score.
+
+    Scores are COWS and SOWS totals (not OOWS, which has no bands; not "unable to
+    assess", which is no score; not voided entries). Events at the same moment: a
+    dose ends a stretch before a score at that moment starts a new one.
+    """
+    events: list[tuple[datetime, int, bool]] = []  # (at, order, severe_enough); order 0 = dose
+    for a in assessments:
+        scored = a.voided_at is None and a.total is not None and a.at <= now
+        if scored and a.instrument in ("COWS", "SOWS"):
+            events.append((a.at, 1, a.band in MODERATE_OR_WORSE))
+    for d in counted_doses(administrations):
+        if d.at <= now:
+            events.append((d.at, 0, False))
+    events.sort(key=lambda e: (e[0], e[1]))
+    total = timedelta(0)
+    since: datetime | None = None
+    for at, order, moderate in events:
+        if order == 0 or not moderate:
+            if since is not None:
+                total += at - since
+                since = None
+        elif since is None:
+            since = at
+    current = None
+    if since is not None:
+        current = now - since
+        total += current
+    return Untreated(total=total, current=current, since=since)
+
+
+@router.get("/due", response_class=HTMLResponse)
+def due_page(request: Request, runtime: RuntimeDep, user: PageUserDep) -> Response:
+    """Every outstanding task on the ward, overdue first, then by time."""
+    if user.ward is None:
+        return page(request, "due.html", user=user, active="due", report=None, tasks=[])
+    try:
+        report = handoff_report(runtime.uow(), user.actor, ward_id=user.ward.id, record_shown=False)
+    except ServiceError as error:
+        return error_page(request, user, error)
+    far = report.at + timedelta(days=3650)
+    tasks = sorted(
+        ((p, t) for p in report.patients for t in p.tasks),
+        key=lambda pt: (not pt[1].overdue, pt[1].due or far, pt[0].bed or "", pt[0].name),
+    )
+    return page(request, "due.html", user=user, active="due", report=report, tasks=tasks)
