@@ -106,6 +106,8 @@ class HandoffPatient:
     protocol: str
     withdrawal_previous_score: int | None = None
     """The score before the latest one on the same instrument (for a trend arrow)."""
+    recommendation_id: int | None = None
+    """The recommendation log row of this line (None when not recorded as shown)."""
 
     @property
     def overdue_count(self) -> int:
@@ -218,7 +220,9 @@ def handoff_report(
         for patient, episode in sorted(rows, key=lambda row: bed_order(row[0])):
             decision = decide(uow.session, episode, now)
             if record_shown:
-                log_decision(uow, acting, episode, decision, "handoff")
+                log_id: int | None = log_decision(uow, acting, episode, decision, "handoff").id
+            else:
+                log_id = None
             rec = decision.recommendation
             ctx = Context(decision.state, decision.protocol)
             alerts = tuple(
@@ -284,6 +288,7 @@ def handoff_report(
                     ),
                     protocol=f"{rec.protocol_id} {rec.protocol_version}",
                     withdrawal_previous_score=_previous_score(decision.state, withdrawal),
+                    recommendation_id=log_id,
                 )
             )
         if record_shown:
