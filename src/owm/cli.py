@@ -161,6 +161,23 @@ def score(
     sys.stdout.write(f"{chosen.code} {total}" + (f" ({band})" if band else "") + "\n")
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Server processes (PostgreSQL for more than 1).")
+    ] = 1,
+    log_level: Annotated[
+        str, typer.Option("--log-level", help="critical, error, warning, info or debug.")
+    ] = "info",
+) -> None:
+    """Migrate the database (OWM_DATABASE_URL, default SQLite in ./var) and run the server."""
+    from owm.api.serve import run_server
+
+    run_server(host=host, port=port, workers=workers, log_level=log_level, fail=fail)
+
+
 def main() -> None:
     """Entry point of the `owm` script."""
     app()

@@ -1,0 +1,34 @@
+"""What one running app holds: settings, the database engine, the clock, the login limiter.
+
+Why one object: the app factory makes it once and every request reaches it through
+`request.app.state.owm` (see `owm.api.deps`), so two apps in one process (tests, a
+benchmark) never share a database or a limiter by accident.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from owm.api.ratelimit import LoginLimiter
+from owm.api.sessions import SessionSigner
+from owm.api.settings import ApiSettings
+from owm.store.uow import Clock, UnitOfWork
+
+__all__ = ["Runtime"]
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    settings: ApiSettings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    clock: Clock
+    limiter: LoginLimiter
+    signer: SessionSigner
+
+    def uow(self) -> UnitOfWork:
+        """A new unit of work (one per request; services open and close its transactions)."""
+        return UnitOfWork(self.sessions, clock=self.clock)
