@@ -9,11 +9,12 @@ is the state's `at`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from functools import cached_property
-from typing import Any
+from functools import lru_cache
+from typing import Any, Generic, TypeVar, overload
 
 from owm.clinical.findings import Finding
 from owm.clinical.instruments import COWS, SOWS, News2Result, band_for, news2
@@ -44,8 +45,38 @@ CNS_DEPRESSANT_CLASSES = frozenset(
 )
 
 
+@lru_cache(maxsize=256)
 def hours(value: Decimal | int | float) -> timedelta:
     return timedelta(hours=float(value))
+
+
+_T = TypeVar("_T")
+
+
+class cached_property(Generic[_T]):
+    """functools.cached_property without the lock Python 3.11 takes on every first read.
+
+    A Context lives for one decision in one thread, so the lock only costs time.
+    """
+
+    def __init__(self, compute: Callable[[Any], _T]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> cached_property[_T]: ...
+    @overload
+    def __get__(self, instance: object, owner: type) -> _T: ...
+    def __get__(self, instance: object, owner: type) -> _T | cached_property[_T]:
+        if instance is None:
+            return self
+        value = self.compute(instance)
+        instance.__dict__[self.name] = value
+        return value
 
 
 @dataclass(frozen=True)
@@ -150,6 +181,8 @@ class Context:
     @cached_property
     def latest_news2(self) -> News2Result | None:
         """NEWS2 of the latest set, recent or not, when it is complete (for `due`)."""
+        if self.latest_vitals is self.recent_vitals:
+            return self.recent_news2
         return self._news2_of(self.latest_vitals)
 
     @cached_property

@@ -71,7 +71,7 @@ def _action(findings: Iterable[Finding]) -> Action:
 
 
 def _ordered(ctx: Context, findings: Iterable[Finding]) -> tuple[Finding, ...]:
-    rank = {code: i for i, code in enumerate(ctx.protocol.findings)}
+    rank = ctx.protocol.finding_rank
     unique: dict[str, Finding] = {}
     for finding in findings:
         unique.setdefault(finding.code, finding)

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -47,6 +48,7 @@ class Model:
     scale: float  # ng/mL per mg of dose: 1000 / V * ka / (ka - k)
 
     @classmethod
+    @lru_cache(maxsize=16)
     def from_protocol(cls, pk: Pharmacokinetics) -> Model:
         k = pk.clearance_l_per_hour / pk.volume_l
         ka = pk.ka_per_hour

@@ -10,15 +10,21 @@ load time, so no decision is ever made from it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import time
 from decimal import Decimal
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from owm.clinical.instruments import COWS, POSS, RASS, SOWS
 
@@ -381,14 +387,27 @@ class Protocol(_Frozen):
             check(f"companions[{i}].avoid_conditions", companion.avoid_conditions, CONDITIONS)
         return problems
 
-    @property
+    # Derived from the fields above on first use, then read on every decision.
+    @cached_property
     def acknowledgeable_codes(self) -> tuple[str, ...]:
         """Finding codes a physician may acknowledge: escalations, and only those."""
         return tuple(code for code, spec in self.findings.items() if spec.group == "escalate")
 
+    @cached_property
+    def _source_texts(self) -> dict[str, str]:
+        return {
+            code: "; ".join(self.sources[key] for key in spec.source)
+            for code, spec in self.findings.items()
+        }
+
     def source_text(self, code: str) -> str:
         """The citation of a finding, from the protocol's sources."""
-        return "; ".join(self.sources[key] for key in self.findings[code].source)
+        return self._source_texts[code]
+
+    @cached_property
+    def finding_rank(self) -> Mapping[str, int]:
+        """Each finding code's place in the protocol's rule order (for listing findings)."""
+        return {code: rank for rank, code in enumerate(self.findings)}
 
 
 class ProtocolError(ValueError):

@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 from itertools import pairwise
 from typing import Annotated, Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -213,7 +214,7 @@ class Ward(_Strict):
             ) from None
         return value
 
-    @property
+    @cached_property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
@@ -293,7 +294,7 @@ class Assessment(_Strict):
                 )
         return self
 
-    @property
+    @cached_property
     def total(self) -> int:
         return sum(self.items.values())
 
@@ -314,7 +315,7 @@ class VitalSigns(_Strict):
         assert info.field_name is not None
         return _check_limit(value, info.field_name, info)
 
-    @property
+    @cached_property
     def complete(self) -> bool:
         return None not in (
             self.respiratory_rate,
@@ -347,7 +348,7 @@ class Sedation(_Strict):
         object.__setattr__(self, "level", level)
         return self
 
-    @property
+    @cached_property
     def rass(self) -> int | None:
         return int(self.level) if self.scale == "RASS" else None
 
