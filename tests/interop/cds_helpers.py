@@ -346,10 +346,14 @@ ISSUER = "https://ehr.example.org"
 class Caller:
     """A CDS client: signs each call for the owm server at `base` and posts it."""
 
-    def __init__(self, base: str, signer: Signer, iss: str = ISSUER) -> None:
+    def __init__(
+        self, base: str, signer: Signer, iss: str = ISSUER, *, aud_base: str | None = None
+    ) -> None:
         import httpx
 
         self.base = base
+        self.aud_base = aud_base or base
+        """The URL owm knows itself by (OWM_BASE_URL), which the token's aud names."""
         self.signer = signer
         self.iss = iss
         self.http = httpx.Client(timeout=30)
@@ -358,7 +362,7 @@ class Caller:
         self.http.close()
 
     def auth(self, path: str, **token: Any) -> dict[str, str]:
-        aud = token.pop("aud", f"{self.base}{path}")
+        aud = token.pop("aud", f"{self.aud_base}{path}")
         return {"Authorization": f"Bearer {self.signer.token(iss=self.iss, aud=aud, **token)}"}
 
     def discovery(self, **token: Any) -> Any:
@@ -386,3 +390,89 @@ def trusting(signer: Signer, **config: Any) -> CdsConfig:
     from owm.api.cds import ClientConfig
 
     return CdsConfig(clients={ISSUER: ClientConfig(iss=ISSUER, jwks=signer.jwks)}, **config)
+
+
+VIGNETTES = Path(__file__).resolve().parents[3] / "shared" / "vignettes"
+
+
+@dataclass(frozen=True)
+class FhirPatient:
+    """A vignette's state exported to FHIR: the resources an EHR would hold."""
+
+    name: str
+    patient_id: str
+    at: Any
+    resources: list[dict[str, Any]]
+    full_urls: dict[str, str]
+    expect: dict[str, Any]
+
+    def clock(self) -> Any:
+        return lambda: self.at
+
+    def prefetch(self) -> dict[str, Any]:
+        """The resources as owm's prefetch keys would carry them."""
+        from owm.api.cds.prefetch import TEMPLATES
+
+        by_key = {
+            "Patient": "patient",
+            "Encounter": "encounters",
+            "MedicationRequest": "medicationRequests",
+            "MedicationStatement": "medicationStatements",
+            "MedicationAdministration": "administrations",
+            "Observation": "observations",
+            "Condition": "conditions",
+            "AllergyIntolerance": "allergies",
+            "DetectedIssue": "detectedIssues",
+        }
+        prefetch: dict[str, Any] = dict.fromkeys(TEMPLATES)
+        for resource in self.resources:
+            key = by_key.get(resource["resourceType"])
+            if key == "patient":
+                prefetch[key] = resource
+            elif key is not None:
+                bundle = prefetch[key] or {
+                    "resourceType": "Bundle",
+                    "type": "searchset",
+                    "entry": [],
+                }
+                bundle["entry"].append(
+                    {"fullUrl": self.full_urls[resource["id"]], "resource": resource}
+                )
+                prefetch[key] = bundle
+        return prefetch
+
+
+def vignette_patient(name: str) -> FhirPatient:
+    """Vignette `name` (file stem) exported with owm's FHIR export."""
+    from datetime import datetime
+
+    from owm.clinical import default_protocol, parse_state
+    from owm.fhir import export_state
+
+    document = json.loads((VIGNETTES / f"{name}.json").read_text(encoding="utf-8"))
+    state = parse_state(document["state"], default_protocol())
+    bundle = export_state(state)
+    resources = [entry["resource"] for entry in bundle["entry"]]
+    patient = next(r["id"] for r in resources if r["resourceType"] == "Patient")
+    return FhirPatient(
+        name=name,
+        patient_id=patient,
+        at=datetime.fromisoformat(document["state"]["at"].replace("Z", "+00:00")),
+        resources=resources,
+        full_urls={e["resource"]["id"]: e["fullUrl"] for e in bundle["entry"]},
+        expect=document["expect"],
+    )
+
+
+def clonazepam_order(
+    ident: str, patient: str, dose: tuple[float, str] | None = (0.5, "mg")
+) -> dict[str, Any]:
+    """A draft clonazepam 0.5 mg tablet order (dose in mg, in tablets, or none)."""
+    return medication_request(
+        ident,
+        patient,
+        rxnorm="197527",
+        display="clonazepam 0.5 MG Oral Tablet",
+        status="draft",
+        dose=dose,
+    )

@@ -234,12 +234,15 @@ def concurrency_card(
                     ],
                 )
             )
-    summary = short(
-        "Opioid with benzodiazepine: avoid prescribing them together where possible "
-        f"({', '.join([*benzo_groups, *opioid_groups])})."
-    )
-    if len(summary) > 120:
-        summary = "Opioid with benzodiazepine: avoid prescribing them together where possible."
+    names = ", ".join([*benzo_groups, *opioid_groups])
+    if moud:
+        # Never "avoid" opioid use disorder treatment: caution and monitoring instead.
+        lead_text = f"Benzodiazepine with {' and '.join(moud)}: do not withhold it; monitor closely"
+    else:
+        lead_text = "Opioid with benzodiazepine: avoid prescribing them together where possible"
+    summary = f"{lead_text} ({names})."
+    if len(summary) > 139:
+        summary = short(f"{lead_text}.")
     return Card(
         uuid=identifier,
         summary=summary,

@@ -15,7 +15,7 @@ and detected issues. The CDS Hooks 2.0 rules, and owm's reading of them:
   when given) the templates whose keys are absent: all of them when there is no
   prefetch, the absent ones when the client used some of owm's keys. A prefetch
   that uses none of owm's keys is the client's own answer and is read as given.
-  A template whose token the context cannot fill (no `encounterId`) is not needed.
+  A template whose token the context cannot fill is not needed.
 - When data must be fetched and cannot be had - no `fhirServer`, the server
   refuses the token (401/403), answers with an error, answers something that is
   not FHIR JSON, pages on for too long, or does not answer in time - owm answers
@@ -50,7 +50,7 @@ __all__ = [
 
 TEMPLATES: Mapping[str, str] = {
     "patient": "Patient/{{context.patientId}}",
-    "encounter": "Encounter/{{context.encounterId}}",
+    "encounters": "Encounter?patient={{context.patientId}}&status=in-progress",
     "medicationRequests": "MedicationRequest?patient={{context.patientId}}&status=active",
     "medicationStatements": "MedicationStatement?patient={{context.patientId}}&status=active",
     "administrations": "MedicationAdministration?patient={{context.patientId}}",
