@@ -27,6 +27,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,7 @@ __all__ = [
     "SCREENSHOTS",
     "USERS",
     "LiveServer",
+    "daytime_zone",
     "screenshot",
     "signed_in",
 ]
@@ -47,7 +49,22 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 PASSWORD = "correct horse battery staple"
 WARD_NAME = "Ward 7 (withdrawal unit)"
-WARD_TZ = "Europe/London"
+
+
+def daytime_zone(now: datetime | None = None) -> str:
+    """A fixed-offset IANA zone in which it is now around midday.
+
+    The server runs on the real clock; the protocol doses differently at night
+    (22:00-06:00 ward time), so the scenario's ward lives in a zone where the run
+    happens by day, whatever the hour on the machine (Etc/GMT-3 is UTC+3).
+    """
+    hour = (now or datetime.now(UTC)).hour
+    offset = 12 - hour  # -11 .. +12
+    if offset == 0:
+        return "Etc/UTC"
+    return f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"
+
+
 USERS: dict[str, tuple[str, str]] = {
     # role: (username, full name)
     "nurse": ("nina", "Nina Nurse"),
@@ -88,6 +105,7 @@ class LiveServer:
     database_url: str
     data_dir: Path
     log_path: Path
+    ward_tz: str = "Etc/UTC"
     ward_id: int = 0
     user_ids: dict[str, int] = field(default_factory=dict)
 
@@ -124,7 +142,13 @@ def _seed(server: LiveServer) -> None:
 
     migrate(server.database_url)
     system = Actor.system("e2e-fixture")
-    ward = create_ward(server.uow(), system, name=WARD_NAME, timezone=WARD_TZ)
+    ward = create_ward(
+        server.uow(),
+        system,
+        name=WARD_NAME,
+        timezone=server.ward_tz,
+        protocol_id="clonazepam-adjunct",
+    )
     server.ward_id = ward.id
     for role, (username, full_name) in USERS.items():
         user = create_user(
@@ -163,6 +187,7 @@ def owm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]
         database_url=database_url,
         data_dir=data_dir,
         log_path=data_dir / "server.log",
+        ward_tz=daytime_zone(),
     )
     _seed(server)
     env = {

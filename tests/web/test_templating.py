@@ -89,3 +89,28 @@ def test_base_layout_shows_clock_and_disclaimer_without_a_user() -> None:
     assert ">15:05</time>" in html
     assert "decision support for licensed clinicians" in html
     assert 'name="csrf_token" value="t"' in html
+
+
+def test_macros_imported_without_context_show_ward_time() -> None:
+    """`m.time(...)` inside a page shows the page's ward zone, not UTC."""
+    from types import SimpleNamespace
+
+    user = SimpleNamespace(full_name="Nina Nurse", role="nurse", ward=None, wards=())
+    html = render(
+        "due.html",
+        {
+            "user": user,
+            "csrf_token": "t",
+            "ward_tz": "America/New_York",
+            "ward_name": "Ward 7",
+            "now": SUMMER,
+            "nav": [],
+            "active": "due",
+            "disclaimer": "owm is decision support for licensed clinicians.",
+            "version": "0",
+            "report": None,
+            "tasks": [],
+        },
+    )
+    assert '<time datetime="2026-07-15T14:05:00Z">10:05</time>' in html
+    assert ">14:05</time>" not in html

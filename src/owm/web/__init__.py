@@ -29,11 +29,10 @@ made by `owm.api.app.create_app`.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
-
-from owm.web.pages import NotSignedIn, not_signed_in_response
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 __all__ = ["STATIC_DIR", "install"]
 
@@ -41,7 +40,14 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 
 def install(app: FastAPI) -> None:
-    """Mount /static and the page routers on `app`."""
+    """Mount /static and the page routers on `app`.
+
+    Imports happen here, not at module level: `owm.api.app` imports this function,
+    and the pages import the API's session machinery.
+    """
+    from fastapi.staticfiles import StaticFiles
+
+    from owm.web.pages import NotSignedIn, not_signed_in_response
     from owm.web.routes import routers
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

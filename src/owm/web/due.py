@@ -35,6 +35,7 @@ from owm.web.pages import NavItem, PageUserDep, add_nav, page
 
 __all__ = [
     "COUNTED_OUTCOMES",
+    "GRACE",
     "MODERATE_OR_WORSE",
     "DueItem",
     "Untreated",
@@ -58,6 +59,11 @@ _LABELS = {
 }
 
 
+GRACE = timedelta(minutes=1)
+"""A time due within this much of now reads "due now", not "overdue" (the decision was
+made a moment before the page was drawn)."""
+
+
 @dataclass(frozen=True, slots=True)
 class DueItem:
     """One thing due for a patient: what, when (None: nothing due), and whether it is late."""
@@ -66,14 +72,20 @@ class DueItem:
     label: str
     due: datetime | None
     overdue: bool
+    due_now: bool = False
 
 
 def due_items(rec: Recommendation, now: datetime) -> list[DueItem]:
-    """The recommendation's three due times, in a fixed order, marked overdue when passed."""
+    """The recommendation's three due times, in a fixed order: due now (within `GRACE`),
+    overdue (passed by more), or later."""
     items = []
     for kind, label in _LABELS.items():
         moment = rec.due.get(kind)
-        items.append(DueItem(kind, label, moment, moment is not None and moment < now))
+        if moment is None:
+            items.append(DueItem(kind, label, None, False))
+        else:
+            late = now - moment
+            items.append(DueItem(kind, label, moment, late >= GRACE, timedelta(0) <= late < GRACE))
     return items
 
 

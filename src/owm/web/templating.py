@@ -11,6 +11,10 @@ given one explicitly.
 `StrictUndefined`: a misspelt variable is an error in the tests, not an empty cell
 on a ward screen.
 
+Macros imported without context (`{% import "_macros.html" as m %}`) cannot see
+`ward_tz`; `render` therefore also holds the page's zone while it renders, and the
+filters fall back to it.
+
 Filters:
     ward_time       14:05                        (24-hour clock, ward zone)
     ward_datetime   Wed 25 Nov 14:05             (ward zone)
@@ -18,10 +22,12 @@ Filters:
     iso             2026-11-25T14:05:00Z         (for <time datetime=...>)
     duration        3 h 05 min                   (a timedelta or seconds; "0 min" floor)
     mg              0.5 mg                       (Decimal or str, exact, never a float)
+    mg_value        0.5                          (the same without the unit, for inputs)
 """
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import cache
@@ -107,10 +113,21 @@ def _mg(value: Decimal | str | int | None) -> str:
     return f"{mg_text(Decimal(str(value)))} mg"
 
 
+_RENDER_ZONE: ContextVar[str | None] = ContextVar("owm_render_zone", default=None)
+"""The ward zone of the page being rendered, for macros imported without context."""
+
+
+def _mg_value(value: Decimal | str | int | None) -> str:
+    """The exact amount without its unit ("0.5"), for form values."""
+    if value is None or value == "":
+        return ""
+    return mg_text(Decimal(str(value)))
+
+
 def _ctx_zone(context: Context, tz: str | None) -> str:
     if tz:
         return tz
-    found = context.get("ward_tz")
+    found = context.get("ward_tz") or _RENDER_ZONE.get()
     return str(found) if found else DEFAULT_ZONE
 
 
@@ -159,6 +176,7 @@ def _build() -> Environment:
             "iso": _iso,
             "duration": duration_text,
             "mg": _mg,
+            "mg_value": _mg_value,
             "as_utc": _as_utc,
         }
     )
@@ -172,5 +190,13 @@ def environment() -> Environment:
 
 
 def render(name: str, context: dict[str, Any]) -> str:
-    """Render template `name` (a path under `templates/`) with `context`."""
-    return environment().get_template(name).render(context)
+    """Render template `name` (a path under `templates/`) with `context`.
+
+    The context's `ward_tz` is also made known to macros imported without context
+    (`{% import "_macros.html" as m %}`), so `m.time(...)` shows ward time too.
+    """
+    token = _RENDER_ZONE.set(context.get("ward_tz"))
+    try:
+        return environment().get_template(name).render(context)
+    finally:
+        _RENDER_ZONE.reset(token)
