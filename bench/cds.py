@@ -1,0 +1,217 @@
+"""CDS Hooks service speed over real HTTP: requests per second and latency, beside a bare endpoint.
+
+    .venv/bin/python bench/cds.py [ROUNDS]
+
+owm's CDS Hooks router and a bare FastAPI endpoint (POST, returns `{"cards": []}`)
+run in one app under uvicorn on 127.0.0.1, in this process; an httpx client with
+keep-alive sends one request at a time. Measured, each with a fresh signed JWT
+(RS384, made before the clock starts; owm verifies it and records its jti):
+
+- rec11: the CDC rec. 11 conformance request `request-benzo-trigger-with-opioid`
+  (order-select, everything prefetched, one warning card);
+- clonazepam: a clonazepam order-select for the base vignette exported to FHIR
+  and prefetched (owm reads the Bundle and evaluates: one card).
+
+Target: p99 <= 20 ms for a prefetched request (the CDS Hooks specification asks
+for well under 500 ms). Figures are printed, never asserted; the ratio to the
+bare endpoint measured in the same run is what compares between machines.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import jwt
+import uvicorn
+from cryptography.hazmat.primitives.asymmetric import rsa
+from fastapi import FastAPI
+
+from owm.api.cds import CdsConfig, ClientConfig, cds_router
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+REC11 = SHARED / "conformance" / "opioid-cds-rec11" / "request-benzo-trigger-with-opioid.json"
+VIGNETTE = SHARED / "vignettes" / "01-base-give.json"
+ISSUER = "https://ehr.bench.example"
+TARGET_P99_MS = 20.0
+
+
+class Server:
+    def __init__(self, app: FastAPI) -> None:
+        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="error", access_log=False)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> str:
+        self.thread.start()
+        while not self.server.started:
+            time.sleep(0.01)
+        port = self.server.servers[0].sockets[0].getsockname()[1]
+        return f"http://127.0.0.1:{port}"
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def _percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def _clonazepam_request() -> tuple[dict[str, Any], Any]:
+    from datetime import datetime
+
+    from owm.clinical import default_protocol, parse_state
+    from owm.fhir import export_state
+
+    document = json.loads(VIGNETTE.read_text(encoding="utf-8"))
+    bundle = export_state(parse_state(document["state"], default_protocol()))
+    patient = next(
+        e["resource"]["id"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"
+    )
+    at = datetime.fromisoformat(document["state"]["at"].replace("Z", "+00:00"))
+    order = {
+        "resourceType": "MedicationRequest",
+        "id": "czp-bench",
+        "status": "draft",
+        "intent": "order",
+        "subject": {"reference": f"Patient/{patient}"},
+        "medicationCodeableConcept": {
+            "coding": [
+                {
+                    "system": "http://www.nlm.nih.gov/research/umls/rxnorm",
+                    "code": "197527",
+                    "display": "clonazepam 0.5 MG Oral Tablet",
+                }
+            ]
+        },
+        "dosageInstruction": [{"doseAndRate": [{"doseQuantity": {"value": 0.5, "unit": "mg"}}]}],
+    }
+    body = {
+        "hook": "order-select",
+        "hookInstance": str(uuid.uuid4()),
+        "context": {
+            "userId": "Practitioner/bench",
+            "patientId": patient,
+            "selections": ["MedicationRequest/czp-bench"],
+            "draftOrders": {
+                "resourceType": "Bundle",
+                "type": "collection",
+                "entry": [{"resource": order}],
+            },
+        },
+        "prefetch": {"everything": bundle},
+    }
+    return body, at
+
+
+def _measure(send: Callable[[int], httpx.Response], rounds: int) -> tuple[list[float], float]:
+    for i in range(min(200, rounds // 5)):  # warm up
+        send(i)
+    samples = []
+    started = time.perf_counter()
+    for i in range(rounds):
+        t0 = time.perf_counter_ns()
+        response = send(i)
+        samples.append((time.perf_counter_ns() - t0) / 1e6)
+        if response.status_code != 200:
+            raise SystemExit(f"unexpected {response.status_code}: {response.text[:300]}")
+    return samples, rounds / (time.perf_counter() - started)
+
+
+def main(rounds: int = 2000) -> None:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+    public.update({"kid": "bench", "alg": "RS384"})
+    clonazepam_body, at = _clonazepam_request()
+    config = CdsConfig(clients={ISSUER: ClientConfig(iss=ISSUER, jwks={"keys": [public]})})
+    app = FastAPI()
+    app.include_router(cds_router(config, clock=lambda: at))
+
+    @app.post("/bare")
+    async def bare(body: dict[str, Any]) -> dict[str, Any]:
+        return {"cards": []}
+
+    rec11_body = json.loads(REC11.read_text(encoding="utf-8"))
+    with Server(app) as base, httpx.Client(base_url=base, timeout=30) as client:
+        total = rounds + min(200, rounds // 5)
+
+        def tokens(path: str) -> list[str]:
+            aud = f"{base}{path}"
+            now = int(time.time())
+            return [
+                jwt.encode(
+                    {
+                        "iss": ISSUER,
+                        "aud": aud,
+                        "iat": now,
+                        "exp": now + 600,
+                        "jti": str(uuid.uuid4()),
+                    },
+                    key,
+                    algorithm="RS384",
+                    headers={"kid": "bench"},
+                )
+                for _ in range(total)
+            ]
+
+        results: dict[str, tuple[list[float], float]] = {}
+        bare_samples = _measure(lambda i: client.post("/bare", json=rec11_body), rounds)
+        results["bare FastAPI endpoint (baseline)"] = bare_samples
+        for name, path, body in (
+            (
+                "rec11 prefetched (order-select, 1 card)",
+                "/cds-services/owm-order-select",
+                rec11_body,
+            ),
+            (
+                "clonazepam prefetched (evaluate, 1 card)",
+                "/cds-services/owm-order-select",
+                clonazepam_body,
+            ),
+        ):
+            signed = iter(tokens(path))
+
+            def send(
+                _: int,
+                path: str = path,
+                body: dict[str, Any] = body,
+                signed: Any = signed,
+            ) -> httpx.Response:
+                headers = {"Authorization": f"Bearer {next(signed)}"}
+                return client.post(path, json=body, headers=headers)
+
+            results[name] = _measure(send, rounds)
+
+    baseline_p50 = statistics.median(bare_samples[0])
+    baseline_rate = bare_samples[1]
+    print(f"CDS Hooks over HTTP on 127.0.0.1, {rounds} sequential requests each (keep-alive)")
+    print(
+        f"  {'':<44} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}  {'p50 / bare':>10} {'req/s / bare':>12}"
+    )
+    for name, (samples, rate) in results.items():
+        p50 = statistics.median(samples)
+        p99 = _percentile(samples, 0.99)
+        print(
+            f"  {name:<44} {rate:>8.0f} {p50:>8.2f} {p99:>8.2f}  "
+            f"{p50 / baseline_p50:>10.1f} {rate / baseline_rate:>12.2f}"
+        )
+    for name, (samples, _) in results.items():
+        if "prefetched" in name:
+            p99 = _percentile(samples, 0.99)
+            verdict = "meets" if p99 <= TARGET_P99_MS else "misses"
+            print(f"  {name}: p99 {p99:.2f} ms {verdict} the target p99 <= {TARGET_P99_MS:g} ms")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 2000)
