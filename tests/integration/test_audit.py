@@ -207,3 +207,17 @@ def test_concurrent_writers_on_different_patients_never_fork_the_chain(database)
             ).scalar_one()
             == 20
         )
+
+
+def test_verify_reports_progress_as_it_walks_the_chain(database):
+    world_with_history(database)
+    seen: list[tuple[int, int]] = []
+    with database.uow().read() as uow:
+        result = verify(
+            uow.session, progress=lambda done, total: seen.append((done, total)), batch=4
+        )
+    assert result.ok
+    total = result.entries
+    assert seen[-1] == (total, total)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+    assert len(seen) == total // 4 + 1

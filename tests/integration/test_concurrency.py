@@ -67,3 +67,31 @@ def test_a_hundred_simultaneous_gives_record_exactly_one_dose(database):
         assert gives == 1
     with database.uow().read() as uow:
         assert verify(uow.session).ok
+
+
+def test_the_same_form_sent_by_ten_threads_at_once_is_recorded_once(database):
+    from owm.service.assessments import record_assessment
+
+    from .helpers import COWS_MODERATE
+
+    world = make_world(database)
+    episode = world.admit()
+    barrier = threading.Barrier(10)
+
+    def send(_: int) -> int:
+        uow = world.uow()
+        barrier.wait()
+        return record_assessment(
+            uow,
+            world.nurse,
+            episode_id=episode,
+            instrument="COWS",
+            items=COWS_MODERATE,
+            idempotency_key="form-42",
+        ).id
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        ids = set(pool.map(send, range(10)))
+    assert len(ids) == 1
+    with database.engine.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM assessment")).scalar_one() == 1

@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from owm.clinical import Protocol
 from owm.clinical.state import Patient as PatientRecord
@@ -186,6 +187,10 @@ def admit(
                 **details,
             )
             session.add(patient)
+            try:
+                session.flush()
+            except IntegrityError:
+                raise Conflict(f"MRN {record_number} was admitted at the same moment") from None
             audit(uow, acting, "patient.create", patient)
         else:
             if patient.ward_id != ward.id:

@@ -339,7 +339,8 @@ def record_entry(
         acting = begin(uow, actor, permission)
         session = uow.session
         key = idempotency(idempotency_key)
-        episode = load_episode(session, episode_id, open_only=True)
+        # Locked like a dose: the same form sent twice at once is serialised and replayed.
+        episode = lock_episode(session, episode_id, open_only=True)
         now = uow.now()
         moment = clinical_time(at, field="at", now=now, episode=episode)
         columns = fields(episode_protocol(session, episode), moment)
