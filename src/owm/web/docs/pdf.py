@@ -145,7 +145,7 @@ def _recommendation_cell(p: HandoffPatient, tz: str) -> str:
     else:
         lines.append("No clonazepam given")
     lines.append(f"Given in 24 h: {_mg(p.given_24h_mg)}; left: {_mg(p.remaining_24h_mg)}")
-    if p.next_dose_not_before is not None:
+    if p.next_dose_not_before is not None and p.action != "give":
         lines.append(f"Next dose not before {ward_datetime(p.next_dose_not_before, tz)}")
     return "\n".join(lines)
 

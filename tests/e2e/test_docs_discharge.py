@@ -1,0 +1,88 @@
+"""Discharge in a real Chromium: the referrals, the printable patient sheet, and the
+patient's own rating of the stay on the ward's device."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from .conftest import screenshot, signed_in
+from .docs_support import admit, pdf_text, unique
+
+
+def test_discharge_shows_the_referrals_and_the_patient_sheet(page: Page, owm_server):
+    name = unique("Jo Discharged")
+    episode = admit(owm_server, name, bed="14")
+    signed_in(page, owm_server, "nurse")
+    page.goto(owm_server.url(f"/episodes/{episode}/discharge"))
+    expect(page.get_by_test_id("no-taper")).to_be_visible()
+
+    page.get_by_role("radio", name="Methadone Referred to a methadone programme.").check()
+    page.get_by_role("group", name="Naloxone to take home").get_by_role("radio", name="Yes").check()
+    page.get_by_role("group", name="Psychotherapy referral").get_by_role(
+        "radio", name="Yes"
+    ).check()
+    page.get_by_label("Psychotherapy service (name and how to reach it)").fill(
+        "Harbour talking therapies, 0100 000 000"
+    )
+    page.get_by_role("button", name="Discharge patient").click()
+
+    referrals = page.get_by_test_id("referrals")
+    expect(referrals).to_contain_text("Referred to a methadone programme.")
+    expect(referrals).to_contain_text("Supplied")
+    expect(referrals).to_contain_text("Harbour talking therapies")
+
+    page.get_by_role("link", name="Patient sheet (print)").click()
+    sheet = page.get_by_test_id("patient-sheet")
+    for words in (
+        "What clonazepam does",
+        "Do not drink alcohol",
+        "Do not drive",
+        "do not stop it suddenly",
+        "Seeing double",
+        "Trouble passing urine",
+        "Where to get help",
+        "Harbour talking therapies",
+    ):
+        expect(sheet).to_contain_text(words, ignore_case=True)
+    screenshot(page, "patient-sheet")
+    page.emulate_media(media="print")
+    expect(page.get_by_role("button", name="Print the sheet")).to_be_hidden()
+    printed = pdf_text(page.pdf(format="A4"))
+    assert "Do not drink alcohol" in printed and name in printed
+
+
+def test_a_patient_rates_the_stay_on_the_wards_device(page: Page, owm_server):
+    from owm.service.discharge import discharge
+    from owm.service.queries import episode_record
+
+    other = unique("Lou Other")
+    admit(owm_server, other, bed="15")
+    episode = admit(owm_server, unique("Max Rater"), bed="16")
+    discharge(
+        owm_server.uow(),
+        owm_server.actor("nurse"),
+        episode_id=episode,
+        moud_referral="buprenorphine",
+        naloxone_supplied=True,
+        psychotherapy_referral=True,
+    )
+    signed_in(page, owm_server, "nurse")
+    page.goto(owm_server.url(f"/episodes/{episode}/discharge"))
+    page.get_by_role("link", name="Hand the device to the patient to rate the stay").click()
+
+    expect(page.get_by_role("heading", name="How was your stay?")).to_be_visible()
+    expect(page.locator("body")).not_to_contain_text(other)
+    assert page.get_by_role("navigation").count() == 0
+    screenshot(page, "rating")
+    # The patient chooses 4 stars with the keyboard: Tab into the group, arrows to move.
+    page.get_by_role("radio", name="1 star").focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("radio", name="4 stars")).to_be_checked()
+    page.get_by_label("Anything you would like to tell us? (optional)").fill("Kind night staff")
+    page.get_by_role("button", name="Send my rating").click()
+
+    expect(page.get_by_test_id("rating-thanks")).to_contain_text("4 of 5 stars")
+    record = episode_record(owm_server.uow(), owm_server.actor("nurse"), episode_id=episode)
+    assert record.rating is not None
+    assert (record.rating.stars, record.rating.comment) == (4, "Kind night staff")
