@@ -1,8 +1,9 @@
 """End-to-end fixtures: a real `owm serve` process and a real headless Chromium.
 
 - `owm_server` (session): a fresh SQLite database in a temporary folder, migrated,
-  with one ward and one user per role (`USERS`, password `PASSWORD`), then
-  `owm serve` as a subprocess on a free port; yields a `LiveServer` with its base
+  with one ward (in a zone where it is day now, see `daytime_zone`) and one user per
+  role (`USERS`, password `PASSWORD`), then `owm serve` as a subprocess on a free
+  port, its board refreshing every `BOARD_REFRESH_SECONDS`; yields a `LiveServer` with its base
   URL and a unit of work on the same database (to set up data through the
   service functions, never through SQL). Stopped at the end of the session.
 - `browser` (session): the system's Chromium (`OWM_TEST_CHROMIUM`, default
@@ -36,6 +37,7 @@ pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 __all__ = [
+    "BOARD_REFRESH_SECONDS",
     "PASSWORD",
     "SCREENSHOTS",
     "USERS",
@@ -49,6 +51,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 PASSWORD = "correct horse battery staple"
 WARD_NAME = "Ward 7 (withdrawal unit)"
+BOARD_REFRESH_SECONDS = 2
+"""The e2e server's board refreshes every 2 s, so a test sees it change by itself."""
 
 
 def daytime_zone(now: datetime | None = None) -> str:
@@ -195,6 +199,7 @@ def owm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]
         "OWM_DATABASE_URL": database_url,
         "OWM_DATA_DIR": str(data_dir),
         "OWM_SECRET_KEY": "e2e-" + "k" * 40,
+        "OWM_BOARD_REFRESH_SECONDS": str(BOARD_REFRESH_SECONDS),
     }
     with server.log_path.open("wb") as log:
         process = subprocess.Popen(

@@ -390,3 +390,61 @@ def test_the_board_is_usable_by_keyboard_and_at_200_percent_zoom(
     page.keyboard.press("Tab")
     focused = page.evaluate("() => document.activeElement.textContent")
     assert focused == "Skip to main content"
+
+
+def test_the_board_refreshes_by_itself(owm_server: LiveServer, context: BrowserContext) -> None:
+    from owm.service.observations import record_sedation
+
+    _, episode_id = admit_through_service(owm_server, "E2E-7", "Jo Refresh", "7")
+    ready_for_dose(owm_server, episode_id)
+    page = signed_in(context.new_page(), owm_server, "nurse")
+    row = page.locator("tr", has=page.get_by_role("link", name="Jo Refresh"))
+    expect(row).to_have_attribute("data-action", "give")
+    page.evaluate("() => { window.__notReloaded = true; }")
+    # Another nurse records POSS 3 elsewhere: the board holds the dose without a reload.
+    record_sedation(
+        owm_server.uow(), owm_server.actor("nurse"), episode_id=episode_id, scale="POSS", level="3"
+    )
+    expect(row).to_have_attribute("data-action", "hold", timeout=20_000)
+    expect(row).to_contain_text("POSS 3")
+    assert page.evaluate("() => window.__notReloaded === true")
+
+
+def test_hold_asks_a_reason_and_a_confirmation(
+    owm_server: LiveServer, context: BrowserContext
+) -> None:
+    patient_id, episode_id = admit_through_service(owm_server, "E2E-8", "Pat Hold", "8")
+    ready_for_dose(owm_server, episode_id)
+    page = signed_in(context.new_page(), owm_server, "nurse")
+    page.goto(owm_server.url(f"/patients/{patient_id}"))
+    page.get_by_role("button", name="Hold the dose…").click()
+    expect(page.locator("#err-reason")).to_contain_text("Not filled in")
+    page.get_by_label("Reason for holding (required)").fill("patient asleep, comfortable")
+    page.get_by_role("button", name="Hold the dose…").click()
+    expect(page.locator("h1")).to_contain_text("Confirm: hold the dose for Pat Hold")
+    page.get_by_role("button", name="Confirm: hold the dose").click()
+    expect(page.locator("#notice")).to_have_text("Dose held, with the reason.")
+    expect(page.locator('#timeline li[data-kind="hold"]')).to_contain_text(
+        "Dose held: patient asleep, comfortable"
+    )
+
+
+def test_a_form_can_be_filled_with_the_keyboard_alone(
+    owm_server: LiveServer, context: BrowserContext
+) -> None:
+    patient_id, _ = admit_through_service(owm_server, "E2E-9", "Kai Keys", "9")
+    page = signed_in(context.new_page(), owm_server, "nurse")
+    page.goto(owm_server.url(f"/patients/{patient_id}"))
+    page.locator("#form-POSS summary").focus()
+    page.keyboard.press("Enter")  # opens the form
+    page.keyboard.press("Tab")  # the first level: S
+    page.keyboard.press("ArrowDown")  # 1
+    page.keyboard.press("ArrowDown")  # 2
+    expect(page.locator('#form-POSS input[name="level"][value="2"]')).to_be_checked()
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.textContent") == "Record POSS":
+            break
+    page.keyboard.press("Enter")
+    expect(page.locator("#notice")).to_have_text("Sedation (POSS) recorded.")
+    expect(page.locator('#timeline li[data-kind="sedation"]')).to_contain_text("Sedation POSS 2")

@@ -47,8 +47,11 @@ def install(app: FastAPI) -> None:
     """
     from fastapi.staticfiles import StaticFiles
 
+    from owm.web.board import refresh_seconds_from_env
     from owm.web.pages import NotSignedIn, not_signed_in_response
     from owm.web.routes import routers
+
+    app.state.board_refresh_seconds = refresh_seconds_from_env()
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_exception_handler(NotSignedIn, not_signed_in_response)  # type: ignore[arg-type]

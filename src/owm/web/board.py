@@ -9,11 +9,14 @@ at the application clock's time; the board is a glance and does not log each
 poll as a recommendation shown (the patient page, where a dose is given, does).
 
 `GET /` is the page; `GET /board/fragment` is the part htmx fetches every
-`REFRESH_SECONDS` to replace the board in place (no full reload, focus kept).
+`OWM_BOARD_REFRESH_SECONDS` (default 30) to replace the board in place (no full
+reload, focus kept).
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -29,9 +32,44 @@ from owm.web.errors import error_page
 from owm.web.pages import WARD_COOKIE, NavItem, PageUser, PageUserDep, add_nav, page
 from owm.web.templating import render
 
-__all__ = ["REFRESH_SECONDS", "BoardRow", "board_rows", "render_board", "router", "trend"]
+__all__ = [
+    "REFRESH_ENV",
+    "REFRESH_SECONDS",
+    "BoardRow",
+    "board_rows",
+    "refresh_seconds_from_env",
+    "render_board",
+    "router",
+    "trend",
+]
 
 REFRESH_SECONDS = 30
+REFRESH_ENV = "OWM_BOARD_REFRESH_SECONDS"
+REFRESH_RANGE = (2, 3600)
+
+
+def refresh_seconds_from_env(environ: Mapping[str, str] | None = None) -> int:
+    """How often the board refreshes itself: `OWM_BOARD_REFRESH_SECONDS` (default 30).
+
+    A value that is not a whole number from 2 to 3600 is refused with a message
+    naming the variable, the value and what is allowed.
+    """
+    env = os.environ if environ is None else environ
+    value = env.get(REFRESH_ENV, "").strip()
+    if not value:
+        return REFRESH_SECONDS
+    low, high = REFRESH_RANGE
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise ValueError(
+            f"{REFRESH_ENV}: {value!r} is not allowed; allowed: a whole number of seconds "
+            f"from {low} to {high}"
+        )
+    return int(value)
+
+
+def _refresh(request: Request) -> int:
+    return int(getattr(request.app.state, "board_refresh_seconds", REFRESH_SECONDS))
+
 
 router = APIRouter(include_in_schema=False)
 add_nav(NavItem(key="board", label="Ward board", href="/", order=10))
@@ -133,7 +171,7 @@ def _summary(rows: list[BoardRow]) -> dict[str, int]:
     }
 
 
-def board_context(report: HandoffReport) -> dict[str, Any]:
+def board_context(report: HandoffReport, refresh_seconds: int = REFRESH_SECONDS) -> dict[str, Any]:
     """What `_board.html` needs besides the shared page context."""
     rows = board_rows(report)
     return {
@@ -141,13 +179,15 @@ def board_context(report: HandoffReport) -> dict[str, Any]:
         "summary": _summary(rows),
         "board_at": report.at,
         "board_ward": report.ward,
-        "refresh_seconds": REFRESH_SECONDS,
+        "refresh_seconds": refresh_seconds,
     }
 
 
-def render_board(report: HandoffReport, *, ward_tz: str) -> str:
+def render_board(
+    report: HandoffReport, *, ward_tz: str, refresh_seconds: int = REFRESH_SECONDS
+) -> str:
     """The board fragment alone (what the page embeds and htmx polls); used by the benchmark."""
-    return render("_board.html", {"ward_tz": ward_tz, **board_context(report)})
+    return render("_board.html", {"ward_tz": ward_tz, **board_context(report, refresh_seconds)})
 
 
 def _report(runtime: Any, user: PageUser) -> HandoffReport | None:
@@ -170,7 +210,7 @@ def board_page(request: Request, runtime: RuntimeDep, user: PageUserDep) -> Resp
         report = _report(runtime, user)
     except ServiceError as error:
         return error_page(request, user, error)
-    extra = board_context(report) if report is not None else {"rows": None}
+    extra = board_context(report, _refresh(request)) if report is not None else {"rows": None}
     response = page(request, "board.html", user=user, active="board", **extra)
     _remember_ward(request, response, user)
     return response
@@ -186,4 +226,4 @@ def board_fragment(request: Request, runtime: RuntimeDep, user: PageUserDep) -> 
     if report is None:
         return HTMLResponse('<section id="board"><p>No ward is set up yet.</p></section>')
     ward_tz = user.ward.timezone if user.ward is not None else "UTC"
-    return HTMLResponse(render_board(report, ward_tz=ward_tz))
+    return HTMLResponse(render_board(report, ward_tz=ward_tz, refresh_seconds=_refresh(request)))
