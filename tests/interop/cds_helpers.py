@@ -81,6 +81,7 @@ class EhrStandIn:
     """Seconds to wait before answering a FHIR request."""
     page_size: int = 50
     jwks: dict[str, Any] = field(default_factory=lambda: {"keys": []})
+    jwks_requests: int = 0
     requests: list[tuple[str, str | None]] = field(default_factory=list)
     """(path with query, Authorization header) of each FHIR request."""
 
@@ -89,6 +90,7 @@ class EhrStandIn:
 
         @app.get("/jwks.json")
         async def jwks() -> dict[str, Any]:
+            self.jwks_requests += 1
             return self.jwks
 
         @app.get("/fhir/{kind}/{ident}")

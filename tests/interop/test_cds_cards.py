@@ -447,3 +447,31 @@ def test_discovery_lists_the_three_services_with_prefetch(caller: Caller) -> Non
         assert service["description"] and service["title"]
         assert service["prefetch"]["patient"] == "Patient/{{context.patientId}}"
         assert all("{{context.patientId}}" in t for t in service["prefetch"].values())
+
+
+def test_selections_that_name_no_draft_decide_on_all_drafts(caller: Caller) -> None:
+    body = hook_request(
+        "order-select",
+        P,
+        drafts=[LORAZEPAM_DRAFT],
+        prefetch=prefetch(OXYCODONE),
+        selections=["MedicationRequest/not-in-the-drafts"],
+    )
+    assert len(caller.cards(body)) == 1
+
+
+def test_resources_owm_does_not_read_do_not_stop_the_evaluation(signer: Signer) -> None:
+    patient = vignette_patient("01-base-give")
+    data = patient.prefetch()
+    data["user"] = {"resourceType": "Practitioner", "id": "p1", "gender": "not-a-gender"}
+    body = hook_request(
+        "order-select",
+        patient.patient_id,
+        drafts=[clonazepam_order("czp-1", patient.patient_id)],
+        prefetch=data,
+    )
+    with owm_cds(trusting(signer), clock=patient.clock()) as owm:
+        client = Caller(owm.url, signer)
+        (card,) = client.cards(body)
+        client.close()
+    assert card["source"]["topic"]["code"] == "clonazepam-give"

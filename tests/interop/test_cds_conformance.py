@@ -58,3 +58,25 @@ def test_the_warning_names_both_medicines(
     (card,) = caller.cards(request_body)
     assert "flurazepam" in card["detail"] and "oxycodone" in card["detail"]
     assert card["source"]["topic"]["code"] == "opioid-benzodiazepine"
+
+
+def without_codes(value: Any) -> Any:
+    """The request with every RxNorm code removed (names only)."""
+    if isinstance(value, dict):
+        return {
+            k: without_codes(v)
+            for k, v in value.items()
+            if not (k == "code" and "rxnorm" in str(value.get("system", "")))
+        }
+    if isinstance(value, list):
+        return [without_codes(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize(("name", "request_body", "expected"), PAIRS, ids=[p[0] for p in PAIRS])
+def test_medicines_are_recognised_by_name_without_a_code(
+    caller: Caller, name: str, request_body: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    stripped = without_codes(request_body)
+    assert "1298088" not in str(stripped) and "1049502" not in str(stripped)
+    assert len(caller.cards(stripped)) == len(expected["cards"])

@@ -185,7 +185,10 @@ def test_keys_from_the_configured_jwks_url(ehr: tuple[EhrStandIn, LiveServer]) -
     with owm_cds(config) as owm:
         client = Caller(owm.url, signer)
         try:
+            before = stand_in.jwks_requests
             assert client.call("owm-patient-view", BODY).status_code == 200
+            assert client.call("owm-patient-view", BODY).status_code == 200
+            assert stand_in.jwks_requests == before + 1  # the JWK Set is cached
             forger = Caller(owm.url, Signer("ES384", kid=signer.kid))
             assert forger.call("owm-patient-view", BODY).status_code == 401
             forger.close()

@@ -22,7 +22,6 @@ Bearer <JWT>`. owm accepts it only when all of these hold; anything else is 401:
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import threading
 import time
@@ -51,6 +50,8 @@ ALGORITHMS: Mapping[str, tuple[str, str | None]] = {
 JWKS_CACHE_SECONDS = 300.0
 JWKS_REFRESH_MIN_SECONDS = 10.0
 """An unknown `kid` makes owm fetch a JWK Set URL again, at most this often."""
+JWKS_CACHE_URLS = 100
+"""JWK Set URLs remembered at once (the cache starts afresh beyond that)."""
 
 
 class ClientAuthError(Exception):
@@ -123,7 +124,6 @@ class JwtVerifier:
         self.config = config
         self.replays = ReplayCache()
         self._jwks: dict[str, tuple[float, Mapping[str, Any]]] = {}
-        self._fetch_locks: dict[str, asyncio.Lock] = {}
 
     async def _fetch_jwks(self, url: str) -> Mapping[str, Any]:
         try:
@@ -145,23 +145,22 @@ class JwtVerifier:
         return document
 
     async def _keys_from(self, url: str, kid: str) -> Sequence[Mapping[str, Any]]:
+        """The keys with `kid` in the JWK Set at `url` (cached; refetched for an unknown kid)."""
+
+        def matching(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+            return [k for k in document["keys"] if isinstance(k, dict) and k.get("kid") == kid]
+
         cached = self._jwks.get(url)
-        now = time.monotonic()
         if cached is not None:
-            age = now - cached[0]
-            keys = [k for k in cached[1]["keys"] if isinstance(k, dict) and k.get("kid") == kid]
+            age = time.monotonic() - cached[0]
+            keys = matching(cached[1])
             if keys and age < JWKS_CACHE_SECONDS:
                 return keys
             if not keys and age < JWKS_REFRESH_MIN_SECONDS:
                 return []
-        lock = self._fetch_locks.setdefault(url, asyncio.Lock())
-        async with lock:
-            cached = self._jwks.get(url)
-            if cached is None or cached[0] < now:
-                document = await self._fetch_jwks(url)
-            else:
-                document = cached[1]
-        return [k for k in document["keys"] if isinstance(k, dict) and k.get("kid") == kid]
+        if len(self._jwks) >= JWKS_CACHE_URLS:
+            self._jwks.clear()
+        return matching(await self._fetch_jwks(url))
 
     async def _candidate_keys(
         self, client: ClientConfig, kid: str, jku: str | None

@@ -10,7 +10,9 @@ left out of the Bundle, and why:
   draft order is the question, not part of the answer;
 - resources whose subject is another patient (`Patient/<other id>`);
 - Patients other than the one in context, and Encounters other than the one in
-  context (when the context names one).
+  context (when the context names one);
+- resource types the import does not read (Practitioner, Coverage, ...): they
+  would only be validated and then ignored.
 
 When the data cannot make a valid state (no Patient, no ward time zone, a dose
 without mg ...), the problems are returned instead: the card then says owm could
@@ -31,7 +33,24 @@ from owm.clinical.findings import iso
 from owm.fhir import BundleError, import_bundle
 from owm.terminology import is_clonazepam
 
-__all__ = ["Evaluation", "evaluate_fhir"]
+__all__ = ["READ_TYPES", "Evaluation", "evaluate_fhir"]
+
+READ_TYPES = frozenset(
+    {
+        "Patient",
+        "Encounter",
+        "Condition",
+        "AllergyIntolerance",
+        "Observation",
+        "MedicationStatement",
+        "MedicationRequest",
+        "MedicationAdministration",
+        "Medication",
+        "DetectedIssue",
+        "Provenance",
+    }
+)
+"""The resource types `owm.fhir.import_bundle` reads."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +84,8 @@ def _entries(found: Sequence[Found], patient_id: str, encounter_id: str | None) 
     for item in found:
         resource = item.resource
         kind = resource.get("resourceType")
+        if kind not in READ_TYPES:
+            continue
         ident = resource.get("id")
         key = f"{kind}/{ident}" if ident else None
         if key is not None:

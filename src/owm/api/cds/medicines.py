@@ -5,7 +5,7 @@ coding displays and text), never from a list kept here. What counts:
 
 - a draft order: a MedicationRequest in `context.draftOrders`; in `order-select`
   the ones named in `context.selections` are the ones being decided (all of them
-  when the client names none);
+  when the selections name none of them);
 - a current medicine: a MedicationRequest or MedicationStatement with status
   `active`, whatever its dates (the conformance cases' dates are fixed in the past);
 - each order or medicine once: resources are told apart by type and id (the
@@ -221,6 +221,8 @@ def read_medicines(
             continue
         current.setdefault(medicine.key, medicine)
     chosen = set(selections or ()) if hook == "order-select" else set()
+    if not chosen.intersection(drafts):
+        chosen = set()  # selections that name no draft order: decide on all of them
     triggers = [m for m in drafts.values() if not chosen or m.key in chosen]
     others = [m for m in drafts.values() if chosen and m.key not in chosen]
     return MedicineSet(tuple(triggers), tuple(others), tuple(current.values()))
