@@ -345,3 +345,10 @@ def test_overrides_report_counts_an_acknowledgement(app, world):
 
     bad = as_role(app, world, "admin").get("/governance/overrides?days=0")
     assert bad.status_code == 422 and "1 to 3650" in bad.text
+
+
+def test_before_discharge_the_patient_sheet_is_a_draft_without_referrals(app, world):
+    episode = world.admit("S-1", name="Sky Draft")
+    html = as_role(app, world, "nurse").get(f"/episodes/{episode}/patient-sheet").text
+    assert 'data-testid="sheet-draft"' in html
+    assert "Do not drink alcohol" in html and "You have been referred" not in html

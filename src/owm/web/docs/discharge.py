@@ -180,23 +180,36 @@ def sheet(request: Request, episode_id: int, user: PageUserDep, uow: UowDep) -> 
         record = episode_record(uow, user.actor, episode_id=episode_id)
     except ServiceError as error:
         return error_page(request, user, error)
-    if record.discharge is None:
-        return error_page(
-            request,
-            user,
-            Conflict("the patient sheet is made at discharge: discharge the patient first"),
-        )
     ward = _ward(user, record.patient.ward_id)
     tz = ward.timezone if ward is not None else "UTC"
-    made = patient_sheet(
-        ward_name=ward.name if ward is not None else "the ward",
-        discharged_on=record.discharge.at.astimezone(zone(tz)).date(),
-        moud_referral=record.discharge.moud_referral,
-        naloxone_supplied=record.discharge.naloxone_supplied,
-        psychotherapy_referral=record.discharge.psychotherapy_referral,
-        psychotherapy_service=record.discharge.psychotherapy_service,
-        taper_plan=record.discharge.taper_plan,
-    )
+    ward_name = ward.name if ward is not None else "the ward"
+    done = record.discharge
+    if done is None:
+        # Before discharge: a draft with the general advice and the taper plan if one
+        # is needed now; the referrals are added when the discharge is recorded.
+        try:
+            now = get_recommendation(uow, user.actor, episode_id=episode_id, record_shown=False)
+        except ServiceError as error:
+            return error_page(request, user, error)
+        made = patient_sheet(
+            ward_name=ward_name,
+            discharged_on=None,
+            moud_referral="",
+            naloxone_supplied=False,
+            psychotherapy_referral=False,
+            psychotherapy_service=None,
+            taper_plan=now.recommendation.to_json()["taper_plan"],
+        )
+    else:
+        made = patient_sheet(
+            ward_name=ward_name,
+            discharged_on=done.at.astimezone(zone(tz)).date(),
+            moud_referral=done.moud_referral,
+            naloxone_supplied=done.naloxone_supplied,
+            psychotherapy_referral=done.psychotherapy_referral,
+            psychotherapy_service=done.psychotherapy_service,
+            taper_plan=done.taper_plan,
+        )
     return page(
         request,
         "docs/patient_sheet.html",

@@ -71,6 +71,10 @@ MOUD_REFERRAL_WORDS: dict[str, str] = {
         "You can ask for it at any time: it is the treatment that best protects "
         "people after opioid withdrawal."
     ),
+    "": (
+        "Methadone or buprenorphine treatment best protects people after opioid "
+        "withdrawal. Ask your doctor or nurse about it before you leave."
+    ),
 }
 """What the patient reads about the methadone / buprenorphine referral chosen at discharge."""
 
@@ -102,6 +106,7 @@ class PatientSheet:
     ward_name: str
     discharged_on: str
     sections: tuple[SheetSection, ...]
+    draft: bool = False
     taper: tuple[TaperStepWords, ...] = field(default=())
 
 
@@ -144,14 +149,19 @@ def taper_words(
 def patient_sheet(
     *,
     ward_name: str,
-    discharged_on: date,
+    discharged_on: date | None,
     moud_referral: str,
     naloxone_supplied: bool,
     psychotherapy_referral: bool,
     psychotherapy_service: str | None,
     taper_plan: list[dict[str, Any]] | tuple[dict[str, Any], ...] | None,
 ) -> PatientSheet:
-    """The sheet for one discharge: fixed advice plus the referrals and plan chosen."""
+    """The sheet for one discharge: fixed advice plus the referrals and plan chosen.
+
+    Before the discharge is recorded (`discharged_on` None, `moud_referral` ""), the
+    sheet is a draft with the general advice: nothing is said about referrals that
+    have not been made.
+    """
     tapering = bool(taper_plan)
     what = SheetSection(
         "What clonazepam does",
@@ -223,6 +233,7 @@ def patient_sheet(
         title="Going home after opioid withdrawal: your clonazepam sheet",
         ward_name=ward_name,
         discharged_on=_day(discharged_on),
+        draft=discharged_on is None,
         sections=sections,
         taper=taper_words(taper_plan or ()),
     )
