@@ -358,10 +358,9 @@ def test_bad_yaml_is_refused(tmp_path: Path) -> None:
     path.write_text("id: clonazepam-adjunct\ndosing: {standard_mg: [\n", encoding="utf-8")
     with pytest.raises(ProtocolError) as caught:
         load_protocol(path)
-    assert str(caught.value) == (
-        f"protocol {path} is not valid YAML at line 3 column 1: "
-        "expected the node content, but found '<stream end>'"
-    )
+    message = str(caught.value)
+    assert message.startswith(f"protocol {path} is not valid YAML at line 3 column 1: ")
+    assert "node content" in message  # libyaml's and PyYAML's wording differ a little
 
 
 @pytest.mark.parametrize("text", ["", "- a\n- b\n", "just words\n"])
