@@ -9,8 +9,9 @@ What it assembles: one router per resource under `/api` (each route parses,
 calls one service function and renders; services own their transactions), the
 error handlers (one error shape, see `owm.api.errors`), the CDS Hooks service
 (`owm.api.cds`, configured from the environment), the ward's pages (`owm.web`:
-sign-in at `/login`, the board at `/`, patients, documents), the OpenAPI document at `/openapi.json` and its
-documentation at `/docs`, served from vendored files.
+sign-in at `/login`, the board at `/`, patients, documents), the OpenAPI
+document at `/openapi.json` and its documentation at `/docs`, served from
+vendored files.
 """
 
 from __future__ import annotations

@@ -89,7 +89,7 @@ _ALLOWED_BY_TYPE = {
     "float_parsing": "a number",
     "float_type": "a number",
     "decimal_parsing": "a decimal number",
-    "decimal_type": "a decimal number written as text",
+    "decimal_type": 'an exact decimal as text (e.g. "0.5") or a whole number',
     "bool_parsing": "true or false",
     "bool_type": "true or false",
     "string_type": "text",

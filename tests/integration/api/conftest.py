@@ -24,6 +24,8 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     from fastapi.testclient import TestClient
 
+__all__ = ["PASSWORD", "ROLES", "Api", "TestClient", "make_settings"]
+
 from owm.api.app import create_app
 from owm.api.settings import ApiSettings
 from owm.service import users

@@ -16,7 +16,16 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Path
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
 
 __all__ = [
     "MAX_ID",
@@ -52,11 +61,31 @@ MAX_ID = 2_147_483_647
 RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="A record's id.")]
 BodyId = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 
+
+def _exact_decimal(value: Any) -> str:
+    """An exact decimal as text; a whole number becomes text; a float is refused."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise PydanticCustomError(
+            "decimal_type",
+            'Input should be an exact decimal written as text (e.g. "0.5") or a whole '
+            "number, never a floating-point number",
+        )
+    return str(value)
+
+
 DecimalIn = Annotated[
-    str | StrictInt,
-    Field(
-        description='An exact decimal as text (e.g. "0.5") or a whole number; never a float.',
-        examples=["0.5"],
+    str,
+    BeforeValidator(_exact_decimal),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?$", "maxLength": 20},
+                {"type": "integer", "minimum": 0},
+            ],
+            "description": 'An exact decimal as text (e.g. "0.5") or a whole number; '
+            "never a float.",
+            "examples": ["0.5"],
+        }
     ),
 ]
 IdempotencyKey = Annotated[
