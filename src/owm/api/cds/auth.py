@@ -23,10 +23,12 @@ Bearer <JWT>`. owm accepts it only when all of these hold; anything else is 401:
 from __future__ import annotations
 
 import ipaddress
+import json
 import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -248,10 +250,10 @@ class JwtVerifier:
                 problem = f"key {jwk.get('kid')!r} is for {jwk.get('alg')}, the token uses {alg}"
                 continue
             try:
-                key = jwt.PyJWK(dict(jwk), algorithm=alg)
+                key = _public_key(json.dumps(jwk, sort_keys=True), alg)
                 payload: dict[str, Any] = jwt.decode(
                     token,
-                    key=key.key,
+                    key=key,
                     algorithms=[alg],
                     audience=list(audience),
                     issuer=iss,
@@ -265,6 +267,12 @@ class JwtVerifier:
                 raise ClientAuthError(_describe(error, audience)) from None
             return payload
         raise ClientAuthError(problem)
+
+
+@lru_cache(maxsize=256)
+def _public_key(jwk: str, alg: str) -> Any:
+    """The key object of a JWK (JSON text), made once: loading a key costs more than using it."""
+    return jwt.PyJWK(json.loads(jwk), algorithm=alg).key
 
 
 def _describe(error: PyJWTError, audience: Sequence[str]) -> str:
