@@ -352,3 +352,45 @@ def test_before_discharge_the_patient_sheet_is_a_draft_without_referrals(app, wo
     html = as_role(app, world, "nurse").get(f"/episodes/{episode}/patient-sheet").text
     assert 'data-testid="sheet-draft"' in html
     assert "Do not drink alcohol" in html and "You have been referred" not in html
+
+
+def test_after_a_long_course_discharge_carries_the_taper_plan_to_the_sheet(app, world):
+    from owm.service.acknowledgements import acknowledge_finding
+    from owm.service.dosing import give_dose
+
+    from integration.helpers import COWS_MODERATE
+
+    better = {**COWS_MODERATE, "gi_upset": 0, "tremor": 0, "yawning": 0, "runny_nose_tearing": 0}
+    episode = world.admit("T-1", name="Tay Taper")
+    for day in range(1, 9):
+        if day > 1:
+            world.advance(hours=24)
+        # Improving (COWS 15, then 10, still with target symptoms): no not-improving.
+        world.ready_for_dose(episode, COWS_MODERATE if day == 1 else better)
+        if day > 4:  # past the course limit: a physician decides each day
+            acknowledge_finding(
+                world.uow(),
+                world.physician,
+                episode_id=episode,
+                finding="course-limit",
+                reason="still symptomatic; reviewed daily",
+            )
+        give_dose(
+            world.uow(), world.nurse, episode_id=episode, dose_mg="0.5", idempotency_key=f"d{day}"
+        )
+    nurse = as_role(app, world, "nurse")
+    form = nurse.get(f"/episodes/{episode}/discharge").text
+    assert 'data-testid="taper-plan"' in form and "Stop: no more clonazepam." in form
+
+    nurse.post(
+        f"/episodes/{episode}/discharge",
+        {
+            "moud_referral": "buprenorphine",
+            "naloxone_supplied": "yes",
+            "psychotherapy_referral": "no",
+        },
+    )
+    sheet = nurse.get(f"/episodes/{episode}/patient-sheet").text
+    assert "Your reducing plan for clonazepam" in sheet
+    assert "Stop: no more clonazepam." in sheet
+    assert "follow the reducing plan on this sheet" in sheet
