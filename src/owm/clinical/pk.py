@@ -119,7 +119,8 @@ def ward_curves(
     ka, k = model.ka, model.k
     gut = np.zeros(patients)
     central = np.zeros(patients)  # in "scaled" units: ng/mL contributed
-    out = np.empty((patients, steps + 1))
+    moved = np.empty(patients)
+    out = np.empty((steps + 1, patients))  # one contiguous row per grid point
     decay_g, decay_c = math.exp(-ka * step_hours), math.exp(-k * step_hours)
     transfer = decay_c - decay_g  # gut -> central over one step, per unit in gut (scaled)
 
@@ -129,20 +130,21 @@ def ward_curves(
     # doses at or before the grid start enter at step 0 with their elapsed time
     step_of = np.clip(step_of, 0, steps + 1)
     bounds = np.searchsorted(step_of, np.arange(steps + 2), side="left")
+    # what each dose has put in the gut and the central compartment by its grid point
+    elapsed = step_of * step_hours - when
+    into_gut = mg * np.exp(-ka * elapsed)
+    into_central = mg * (np.exp(-k * elapsed) - np.exp(-ka * elapsed))
 
     for s in range(steps + 1):
         if s > 0:
-            central = central * decay_c + gut * transfer
-            gut = gut * decay_g
+            np.multiply(gut, transfer, out=moved)
+            central *= decay_c
+            central += moved
+            gut *= decay_g
         lo, hi = bounds[s], bounds[s + 1]
         if hi > lo:
-            elapsed = s * step_hours - when[lo:hi]
-            np.add.at(gut, idx[lo:hi], mg[lo:hi] * np.exp(-ka * elapsed))
-            np.add.at(
-                central,
-                idx[lo:hi],
-                mg[lo:hi] * (np.exp(-k * elapsed) - np.exp(-ka * elapsed)),
-            )
-        out[:, s] = central
+            np.add.at(gut, idx[lo:hi], into_gut[lo:hi])
+            np.add.at(central, idx[lo:hi], into_central[lo:hi])
+        out[s] = central
     out *= model.scale
-    return out
+    return out.T  # patients x (steps + 1), a view: no copy of the whole ward
