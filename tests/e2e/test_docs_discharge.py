@@ -86,3 +86,32 @@ def test_a_patient_rates_the_stay_on_the_wards_device(page: Page, owm_server):
     record = episode_record(owm_server.uow(), owm_server.actor("nurse"), episode_id=episode)
     assert record.rating is not None
     assert (record.rating.stars, record.rating.comment) == (4, "Kind night staff")
+
+
+def test_rating_and_patient_sheet_are_readable_at_200_percent_zoom(browser, owm_server):
+    from owm.service.discharge import discharge
+
+    episode = admit(owm_server, unique("Pat Zoom"), bed="17")
+    discharge(
+        owm_server.uow(),
+        owm_server.actor("nurse"),
+        episode_id=episode,
+        moud_referral="declined",
+        naloxone_supplied=False,
+        psychotherapy_referral=False,
+    )
+    # 200 % zoom of a 1280 px window: 640 CSS pixels wide, every pixel doubled.
+    context = browser.new_context(viewport={"width": 640, "height": 900}, device_scale_factor=2)
+    try:
+        page = signed_in(context.new_page(), owm_server, "nurse")
+        for path in (f"/episodes/{episode}/rating", f"/episodes/{episode}/patient-sheet"):
+            page.goto(owm_server.url(path))
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, path
+        page.goto(owm_server.url(f"/episodes/{episode}/rating"))
+        star = page.locator('label[for="star-5"]').bounding_box()
+        assert star is not None and star["width"] >= 44 and star["height"] >= 44
+    finally:
+        context.close()
