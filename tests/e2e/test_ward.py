@@ -448,3 +448,28 @@ def test_a_form_can_be_filled_with_the_keyboard_alone(
     page.keyboard.press("Enter")
     expect(page.locator("#notice")).to_have_text("Sedation (POSS) recorded.")
     expect(page.locator('#timeline li[data-kind="sedation"]')).to_contain_text("Sedation POSS 2")
+
+
+def test_a_form_from_an_earlier_session_is_refused_with_a_page(
+    owm_server: LiveServer, context: BrowserContext
+) -> None:
+    patient_id, _ = admit_through_service(owm_server, "E2E-10", "Ash Session", "10")
+    page = signed_in(context.new_page(), owm_server, "nurse")
+    page.goto(owm_server.url(f"/patients/{patient_id}"))
+    open_form(page, "form-POSS")
+    page.locator('#form-POSS input[name="level"][value="1"]').check()
+    page.locator('#form-POSS input[name="csrf_token"]').evaluate("el => { el.value = 'stale'; }")
+    page.get_by_role("button", name="Record POSS").click()
+    expect(page.locator("h1")).to_have_text("Form expired")
+    expect(page.locator("main")).to_contain_text("nothing was recorded")
+    page.goto(owm_server.url(f"/patients/{patient_id}"))
+    expect(page.locator('#timeline li[data-kind="sedation"]')).to_have_count(0)
+
+
+def test_an_admin_is_told_that_patients_records_are_not_theirs(
+    owm_server: LiveServer, context: BrowserContext
+) -> None:
+    page = signed_in(context.new_page(), owm_server, "admin")
+    expect(page.get_by_test_id("who")).to_have_text("Adam Admin")
+    expect(page.locator("main")).to_contain_text("you do not see patients' records")
+    expect(page.get_by_role("link", name="What is due")).to_have_count(0)

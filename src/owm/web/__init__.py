@@ -48,12 +48,18 @@ def install(app: FastAPI) -> None:
     from fastapi.staticfiles import StaticFiles
 
     from owm.web.board import refresh_seconds_from_env
-    from owm.web.pages import NotSignedIn, not_signed_in_response
+    from owm.web.pages import (
+        NotSignedIn,
+        PageCsrfFailed,
+        not_signed_in_response,
+        page_csrf_failed_response,
+    )
     from owm.web.routes import routers
 
     app.state.board_refresh_seconds = refresh_seconds_from_env()
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_exception_handler(NotSignedIn, not_signed_in_response)  # type: ignore[arg-type]
+    app.add_exception_handler(PageCsrfFailed, page_csrf_failed_response)  # type: ignore[arg-type]
     for router in routers():
         app.include_router(router)

@@ -28,6 +28,7 @@ from fastapi.responses import HTMLResponse, Response
 from owm.api.deps import RuntimeDep
 from owm.service.errors import ServiceError
 from owm.service.handoff import HandoffAlert, HandoffPatient, HandoffReport, handoff_report
+from owm.service.permissions import Permission, allowed
 from owm.web.errors import error_page
 from owm.web.pages import WARD_COOKIE, NavItem, PageUser, PageUserDep, add_nav, page
 from owm.web.templating import render
@@ -72,7 +73,8 @@ def _refresh(request: Request) -> int:
 
 
 router = APIRouter(include_in_schema=False)
-add_nav(NavItem(key="board", label="Ward board", href="/", order=10))
+CLINICAL_READERS = frozenset({"nurse", "physician", "pharmacist"})
+add_nav(NavItem(key="board", label="Ward board", href="/", order=10, roles=CLINICAL_READERS))
 
 _ALERT_GROUP_ORDER = {"emergency": 0, "contraindicated": 1, "hold": 2, "escalate": 3}
 
@@ -205,12 +207,16 @@ def _remember_ward(request: Request, response: Response, user: PageUser) -> None
 
 @router.get("/", response_class=HTMLResponse)
 def board_page(request: Request, runtime: RuntimeDep, user: PageUserDep) -> Response:
-    """The ward board."""
+    """The ward board (for a role that does not read patients' records: where to go)."""
+    if not allowed(user.role, Permission.VIEW_RECOMMENDATION):
+        return page(request, "board.html", user=user, active="board", rows=None, not_clinical=True)
     try:
         report = _report(runtime, user)
     except ServiceError as error:
         return error_page(request, user, error)
-    extra = board_context(report, _refresh(request)) if report is not None else {"rows": None}
+    extra: dict[str, Any] = {"rows": None, "not_clinical": False}
+    if report is not None:
+        extra = {**board_context(report, _refresh(request)), "not_clinical": False}
     response = page(request, "board.html", user=user, active="board", **extra)
     _remember_ward(request, response, user)
     return response

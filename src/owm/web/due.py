@@ -50,7 +50,15 @@ COUNTED_OUTCOMES = frozenset({"given", "partial", "vomited"})
 MODERATE_OR_WORSE = frozenset({"moderate", "moderately-severe", "severe"})
 
 router = APIRouter(include_in_schema=False)
-add_nav(NavItem(key="due", label="What is due", href="/due", order=20))
+add_nav(
+    NavItem(
+        key="due",
+        label="What is due",
+        href="/due",
+        order=20,
+        roles=frozenset({"nurse", "physician", "pharmacist"}),
+    )
+)
 
 _LABELS = {
     "reassessment": "Reassess sedation and COWS after the dose",

@@ -30,6 +30,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from owm.api.csrf import SAFE_METHODS, check_csrf
+from owm.api.errors import CsrfFailed
 from owm.api.runtime import Runtime
 from owm.api.sessions import SESSION_COOKIE
 from owm.service.actor import Actor
@@ -45,12 +46,14 @@ __all__ = [
     "WARD_COOKIE",
     "NavItem",
     "NotSignedIn",
+    "PageCsrfFailed",
     "PageUser",
     "PageUserDep",
     "add_nav",
     "not_signed_in_response",
     "page",
     "page_context",
+    "page_csrf_failed_response",
     "page_now",
     "require_page_user",
 ]
@@ -114,6 +117,29 @@ class NotSignedIn(Exception):
         super().__init__(next_path)
 
 
+class PageCsrfFailed(Exception):
+    """A page form without this session's CSRF token (sent from an older page or another
+    site): answered with a page that says so, status 403; nothing was recorded."""
+
+
+def page_csrf_failed_response(request: Request, exc: PageCsrfFailed) -> Response:
+    """The 403 page for a form that does not carry this session's CSRF token."""
+    html = render(
+        "error.html",
+        page_context(
+            request,
+            user=None,
+            title="Form expired",
+            status=403,
+            message=(
+                "This form came from an earlier session or another page, so nothing was "
+                f"recorded ({exc}). Go back, reload the page and send it again."
+            ),
+        ),
+    )
+    return HTMLResponse(html, status_code=403)
+
+
 def not_signed_in_response(request: Request, exc: NotSignedIn) -> Response:
     """Send the browser to the sign-in page, keeping where it wanted to go."""
     from urllib.parse import quote
@@ -152,7 +178,10 @@ async def require_page_user(request: Request) -> PageUser:
     if data is None:
         raise NotSignedIn(_wanted_path(request))
     if request.method not in SAFE_METHODS:
-        await check_csrf(request, data.csrf)
+        try:
+            await check_csrf(request, data.csrf)
+        except CsrfFailed as failed:
+            raise PageCsrfFailed(str(failed)) from None
     address = request.client.host if request.client else None
     try:
         actor = authenticate_token(runtime.uow(), token=data.token, client_address=address)
