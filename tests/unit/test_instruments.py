@@ -21,6 +21,7 @@ from owm.clinical.instruments import (
     SOWS,
     Instrument,
     band_for,
+    cows_resting_pulse,
     news2,
     score,
 )
@@ -441,3 +442,12 @@ def test_score_names_every_missing_item() -> None:
         "COWS items resting_pulse, sweating, restlessness, pupil_size, bone_joint_aches, "
         "runny_nose_tearing, gi_upset, anxiety_irritability, gooseflesh are missing"
     )
+
+
+@pytest.mark.parametrize(
+    ("pulse", "value"),
+    [(40, 0), (80, 0), (81, 1), (100, 1), (101, 2), (120, 2), (121, 4), (200, 4)],
+)
+def test_cows_resting_pulse_from_a_measured_pulse(pulse: int, value: int) -> None:
+    assert cows_resting_pulse(pulse) == value
+    assert value in COWS.item("resting_pulse").allowed

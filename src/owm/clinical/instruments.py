@@ -32,6 +32,7 @@ __all__ = [
     "News2Result",
     "SedationScale",
     "band_for",
+    "cows_resting_pulse",
     "news2",
     "score",
 ]
@@ -372,6 +373,21 @@ def band_for(instrument: Instrument, total: int) -> str | None:
         if band.low <= total <= band.high:
             return band.name
     return None
+
+
+def cows_resting_pulse(pulse: int) -> int:
+    """COWS item 1 from a measured resting pulse: <=80 0, 81-100 1, 101-120 2, >120 4.
+
+    The spec allows the item to be derived from the pulse measured with the vital
+    signs, so the form can offer it instead of asking the nurse to band it by hand.
+    """
+    if pulse <= 80:
+        return 0
+    if pulse <= 100:
+        return 1
+    if pulse <= 120:
+        return 2
+    return 4
 
 
 # --- NEWS2 ---------------------------------------------------------------------
