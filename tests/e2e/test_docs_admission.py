@@ -15,7 +15,7 @@ def test_admission_records_the_moud_offer_and_the_choice(page: Page, owm_server)
     name = unique("Ira Admitted")
     mrn = unique("ADM").replace(" ", "-")
     signed_in(page, owm_server, "nurse")
-    page.get_by_role("link", name="Admit", exact=True).click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Admit").click()
     expect(
         page.get_by_role("heading", name="First-line treatment: methadone or buprenorphine")
     ).to_be_visible()

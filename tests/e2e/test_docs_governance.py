@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import BrowserContext, expect
 
-from .conftest import signed_in
+from .conftest import screenshot, signed_in
 from .docs_support import admit, ready_for_dose, unique
 
 
@@ -29,7 +29,9 @@ def test_a_problem_report_reaches_the_admin_list(context: BrowserContext, owm_se
     admin_context = context.browser.new_context()  # type: ignore[union-attr]
     try:
         admin = signed_in(admin_context.new_page(), owm_server, "admin")
-        admin.get_by_role("link", name="Problem reports").click()
+        admin.get_by_role("navigation", name="Main").get_by_role(
+            "link", name="Problem reports"
+        ).click()
         report = admin.locator('[data-testid="problem-report"]', has_text=problem)
         expect(report).to_be_visible()
         expect(report).to_contain_text("Give")
@@ -70,6 +72,7 @@ def test_the_overrides_report_counts_an_acknowledgement(context: BrowserContext,
     per_prescriber = admin_page.get_by_test_id("overrides-per-prescriber")
     expect(per_prescriber).to_contain_text("Dr Phil Physician")
     expect(per_prescriber).to_contain_text("cyp3a-inhibitor")
+    screenshot(admin_page, "overrides")
     report = overrides_report(owm_server.uow(), owm_server.actor("admin"))
     assert (
         next(r for r in report.rules if r.code == "cyp3a-inhibitor").acknowledgements == before + 1

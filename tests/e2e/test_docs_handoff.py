@@ -17,7 +17,7 @@ def test_the_handoff_page_prints_every_patient_and_its_tasks(page: Page, owm_ser
     admit(owm_server, waiting, bed="2")
     signed_in(page, owm_server, "nurse")
 
-    page.get_by_role("link", name="Handoff", exact=True).click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Handoff").click()
     expect(page.get_by_role("heading", name="Shift handoff")).to_be_visible()
     row = page.locator('[data-testid="handoff-row"]', has_text=ready)
     expect(row).to_contain_text("Give 0.5 mg")
@@ -58,11 +58,12 @@ def test_blank_downtime_forms_show_every_anchor_and_print(page: Page, owm_server
     from owm.clinical.instruments import COWS, POSS, SOWS
 
     signed_in(page, owm_server, "nurse")
-    page.get_by_role("link", name="Downtime forms").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Downtime forms").click()
     page.get_by_role("link", name="Blank COWS form").click()
     expect(
         page.get_by_role("heading", name="Clinical Opiate Withdrawal Scale (COWS)")
     ).to_be_visible()
+    screenshot(page, "downtime-cows")
     body = page.locator("main").inner_text()
     for item in COWS.items:
         for _, anchor in item.anchors:
