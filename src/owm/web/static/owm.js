@@ -56,8 +56,13 @@
         if (countEl) { countEl.textContent = answered + " of " + items + " items"; }
         if (bandEl) {
           var band = bands.length ? bandFor(bands, total) : "";
-          bandEl.textContent = answered < items ? (band ? "so far: " + band.replace(/-/g, " ") : "incomplete")
-                                                : (band ? band.replace(/-/g, " ") : "complete");
+          if (answered === 0) {
+            bandEl.textContent = "no item scored yet";
+          } else if (answered < items) {
+            bandEl.textContent = band ? "so far: " + band.replace(/-/g, " ") : "incomplete";
+          } else {
+            bandEl.textContent = band ? band.replace(/-/g, " ") : "complete";
+          }
           bandEl.className = "badge band" + (band ? " band-" + band : "");
         }
       }
