@@ -16,6 +16,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
+from owm.api.token_command import user_token
 from owm.service.commands import audit_app, demo, user_app
 
 __all__ = ["app", "main"]
@@ -34,6 +35,7 @@ app.add_typer(protocol_app, name="protocol")
 # imports the database code when it runs).
 app.add_typer(audit_app, name="audit")
 app.add_typer(user_app, name="user")
+user_app.command("token")(user_token)
 app.command("demo")(demo)
 
 BAD_INPUT = 2
