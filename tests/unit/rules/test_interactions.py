@@ -140,3 +140,30 @@ def test_the_opioid_finding_says_not_to_stop_methadone() -> None:
     finding = decide(medications=[med("methadone", "opioid")]).finding("opioid-benzodiazepine")
     assert finding is not None
     assert "do not stop methadone or buprenorphine" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("medications", "says"),
+    [
+        pytest.param(
+            [med("clonazepam", "benzodiazepine")],
+            "already listed as a current medicine",
+            id="clonazepam listed: a duplicate prescription",
+        ),
+        pytest.param(
+            [med("clonazepam", "benzodiazepine"), med("pregabalin", "gabapentinoid")],
+            "Another sedating medicine (pregabalin)",
+            id="clonazepam and pregabalin listed",
+        ),
+    ],
+)
+def test_clonazepam_listed_as_a_current_medicine_escalates_as_a_duplicate(
+    medications: list[dict[str, Any]], says: str
+) -> None:
+    """A listed clonazepam is never called 'another sedating medicine', yet still escalates."""
+    answer = decide(medications=medications)
+    assert answer.action == "escalate"
+    finding = answer.finding("cns-depressant")
+    assert finding is not None
+    assert says in finding.message
+    assert "(clonazepam" not in finding.message

@@ -52,16 +52,29 @@ def opioid(ctx: Context) -> Iterator[Finding]:
 
 def cns_depressant(ctx: Context) -> Iterator[Finding]:
     """Another active CNS depressant, or another benzodiazepine given recently."""
-    medicines = [m.name for m in ctx.active(*CNS_DEPRESSANT_CLASSES)]
+    active = ctx.active(*CNS_DEPRESSANT_CLASSES)
+    duplicate = [m.name for m in active if m.name.strip().lower() == ctx.protocol.drug]
+    medicines = [m.name for m in active if m.name.strip().lower() != ctx.protocol.drug]
     given = [f"{a.drug} (given)" for a in ctx.other_benzodiazepines_given]
     names = medicines + given
-    if names:
-        yield ctx.finding(
-            "cns-depressant",
-            f"Another sedating medicine ({', '.join(names)}) adds to clonazepam's sedation: "
-            "a physician decides.",
-            medicines=names,
+    if duplicate and not names:
+        message = (
+            f"{ctx.protocol.drug.capitalize()} is already listed as a current medicine: a second "
+            "prescription would double the dose. A physician decides."
         )
+    elif names:
+        message = (
+            f"Another sedating medicine ({', '.join(names)}) adds to clonazepam's sedation: "
+            "a physician decides."
+            + (
+                f" {ctx.protocol.drug.capitalize()} is also listed as a current medicine."
+                if duplicate
+                else ""
+            )
+        )
+    else:
+        return
+    yield ctx.finding("cns-depressant", message, medicines=duplicate + names)
 
 
 def cyp3a_inhibitor(ctx: Context) -> Iterator[Finding]:
