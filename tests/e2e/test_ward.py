@@ -367,17 +367,24 @@ def test_pages_need_a_session_and_sign_out_ends_it(
 def test_the_board_is_usable_by_keyboard_and_at_200_percent_zoom(
     owm_server: LiveServer, context: BrowserContext
 ) -> None:
+    patient_id, _ = admit_through_service(owm_server, "E2E-6", "Lee Labels", "6")
     page = signed_in(context.new_page(), owm_server, "nurse")
     # 200 % zoom of a 1280 px screen: the layout gets 640 CSS px and must not scroll sideways.
     page.set_viewport_size({"width": 640, "height": 900})
-    for path in ("/", "/due"):
+    for path in ("/", "/due", f"/patients/{patient_id}"):
         page.goto(owm_server.url(path))
         overflow = page.evaluate(
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"{path} scrolls sideways by {overflow} px at 640 px wide"
+    # On the board, the recommendation of each patient is in sight, not scrolled away.
+    page.goto(owm_server.url("/"))
+    row = page.locator("tr", has=page.get_by_role("link", name="Lee Labels"))
+    cell = row.locator('td[data-label="Recommendation"]')
+    expect(cell).to_contain_text("Hold")
+    box = cell.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 640
     # Every visible form control has a label.
-    patient_id, _ = admit_through_service(owm_server, "E2E-6", "Lee Labels", "6")
     page.goto(owm_server.url(f"/patients/{patient_id}"))
     unlabelled = page.evaluate(
         """() => [...document.querySelectorAll('input, select, textarea')]
