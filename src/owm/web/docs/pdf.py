@@ -19,7 +19,6 @@ from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
-from fpdf.fonts import FontFace
 
 from owm.clinical.findings import mg_text
 from owm.service.handoff import HandoffPatient, HandoffReport
@@ -58,7 +57,9 @@ class _HandoffPdf(FPDF):
         self.add_font(FAMILY, "", str(FONT_DIR / "NotoSans-Regular.ttf"))
         self.add_font(FAMILY, "B", str(FONT_DIR / "NotoSans-Bold.ttf"))
         self.set_margins(10, 10, 10)
-        self.set_auto_page_break(auto=True, margin=14)
+        # Rows break pages themselves (`_row`); the margin sets where a page ends.
+        self.set_auto_page_break(auto=False, margin=14)
+        self.rows_top = 0.0
         self.set_title(f"Handoff: {report.ward.name}, {ward_datetime(report.at, self.tz)}")
         self.set_author("owm")
         self.set_creator("owm")
@@ -174,34 +175,111 @@ def _tasks_cell(p: HandoffPatient, tz: str) -> str:
     return "\n".join(lines)
 
 
+COLUMNS: tuple[tuple[str, float], ...] = (
+    ("Bed", 12),
+    ("Patient", 52),
+    ("Status now", 55),
+    ("Clonazepam", 52),
+    ("Alerts", 58),
+    ("Outstanding tasks", 48),
+)
+"""Column headings and widths in mm (A4 landscape less the margins: 277 mm)."""
+
+LINE_MM = 3.8
+PAD_MM = 1.2
+
+
+def _wrap(pdf: FPDF, text: str, width: float) -> list[str]:
+    """`text` broken into lines that fit `width` mm in the current font (words kept
+    whole unless one word alone is too wide). A simple greedy wrap: fpdf2's
+    `multi_cell` does the same far more slowly, and a ward of 200 patients must
+    print in a moment."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        current = ""
+        for word in paragraph.split(" "):
+            candidate = f"{current} {word}" if current else word
+            if pdf.get_string_width(candidate) <= width:
+                current = candidate
+                continue
+            if current:
+                lines.append(current)
+            while pdf.get_string_width(word) > width and len(word) > 1:
+                cut = len(word)
+                while cut > 1 and pdf.get_string_width(word[:cut]) > width:
+                    cut -= 1
+                lines.append(word[:cut])
+                word = word[cut:]
+            current = word
+        lines.append(current)
+    return lines
+
+
+def _row(pdf: _HandoffPdf, cells: list[list[str]], *, heading: bool = False) -> None:
+    """One table row: every cell's lines and borders. A row that does not fit on this
+    page starts a new one (with the headings); a row taller than a whole page goes on
+    over the next pages, never off the paper."""
+    while True:
+        room = int((pdf.page_break_trigger - pdf.get_y() - 2 * PAD_MM) // LINE_MM)
+        lines = max(len(c) for c in cells)
+        if not heading and lines > room and pdf.get_y() > pdf.rows_top + 0.01:
+            pdf.add_page()
+            _headings(pdf)
+            continue
+        shown = [c[:room] for c in cells] if lines > room else cells
+        _draw(pdf, shown, heading=heading)
+        rest = [c[room:] for c in cells] if lines > room else []
+        if not any(rest):
+            return
+        cells = [c or [""] for c in rest]
+        pdf.add_page()
+        _headings(pdf)
+
+
+def _draw(pdf: _HandoffPdf, cells: list[list[str]], *, heading: bool) -> None:
+    height = max(len(lines) for lines in cells) * LINE_MM + 2 * PAD_MM
+    x0, y0 = pdf.l_margin, pdf.get_y()
+    x = x0
+    for (_, width), lines in zip(COLUMNS, cells, strict=True):
+        if heading:
+            pdf.set_fill_color(230, 230, 230)
+            pdf.rect(x, y0, width, height, style="DF")
+        else:
+            pdf.rect(x, y0, width, height)
+        for i, line in enumerate(lines):
+            pdf.set_xy(x + PAD_MM, y0 + PAD_MM + i * LINE_MM)
+            pdf.cell(width - 2 * PAD_MM, LINE_MM, line)
+        x += width
+    pdf.set_xy(x0, y0 + height)
+
+
+def _headings(pdf: _HandoffPdf) -> None:
+    pdf.set_font(FAMILY, "B", 8)
+    _row(pdf, [[name] for name, _ in COLUMNS], heading=True)
+    pdf.set_font(FAMILY, "", 8)
+    pdf.rows_top = pdf.get_y()
+
+
 def handoff_pdf(report: HandoffReport) -> bytes:
     """The handoff as PDF bytes (`%PDF-...`)."""
     pdf = _HandoffPdf(report)
     pdf.alias_nb_pages()
     pdf.add_page()
-    pdf.set_font(FAMILY, "", 8)
     tz = report.ward.timezone
     if not report.patients:
         pdf.set_font(FAMILY, "", 11)
         pdf.cell(0, 8, "No patients on the ward.")
         return bytes(pdf.output())
-    heading = FontFace(emphasis="BOLD", fill_color=(230, 230, 230))
-    with pdf.table(
-        col_widths=(12, 52, 55, 52, 58, 48),
-        text_align="LEFT",
-        v_align="TOP",
-        line_height=3.8,
-        headings_style=heading,
-        padding=1.2,
-        repeat_headings=1,
-    ) as table:
-        table.row(("Bed", "Patient", "Status now", "Clonazepam", "Alerts", "Outstanding tasks"))
-        for p in report.patients:
-            row = table.row()
-            row.cell(p.bed or "–")
-            row.cell(_patient_cell(p))
-            row.cell(_status_cell(p, tz))
-            row.cell(_recommendation_cell(p, tz))
-            row.cell(_alerts_cell(p))
-            row.cell(_tasks_cell(p, tz))
+    _headings(pdf)
+    inner = [width - 2 * PAD_MM for _, width in COLUMNS]
+    for p in report.patients:
+        texts = (
+            p.bed or "–",
+            _patient_cell(p),
+            _status_cell(p, tz),
+            _recommendation_cell(p, tz),
+            _alerts_cell(p),
+            _tasks_cell(p, tz),
+        )
+        _row(pdf, [_wrap(pdf, text, width) for text, width in zip(texts, inner, strict=True)])
     return bytes(pdf.output())
