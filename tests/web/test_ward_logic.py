@@ -217,3 +217,51 @@ def test_time_ticks_are_whole_local_hours_and_few(hours: int) -> None:
     ticks = charts.time_ticks(T0, T0 + timedelta(hours=hours), "Asia/Kolkata")
     assert 1 <= len(ticks) <= 10
     assert all(t.minute == 0 and t.second == 0 for t in ticks)
+
+
+def test_what_would_change_reads_the_protocol_and_names_the_time() -> None:
+    from dataclasses import replace
+
+    from owm.clinical import Finding
+    from owm.web.explain import what_would_change
+
+    protocol = default_protocol()
+    held = Finding(
+        code="min-interval",
+        rule="holds.min_interval",
+        severity="critical",
+        group="hold",
+        message="...",
+        source="...",
+    )
+    sedated = replace(held, code="oversedation", rule="holds.oversedation")
+    acknowledged = replace(held, code="older-adult", group="escalate", acknowledged=True)
+    rec = _recommendation(protocol, (held, sedated, acknowledged))
+    found = dict(what_would_change(protocol, rec, "Europe/London"))
+    assert set(found) == {"min-interval", "oversedation"}
+    assert "6 h" in found["min-interval"] and "Wed 25 Nov 14:00" in found["min-interval"]
+    assert "POSS 3" in found["oversedation"] and "RASS -2 or -3" in found["oversedation"]
+
+
+def _recommendation(protocol: Any, findings: tuple[Any, ...]) -> Any:
+    from owm.clinical import Recommendation
+
+    return Recommendation(
+        at=T0,
+        protocol_id=protocol.id,
+        protocol_version=protocol.version,
+        action="hold",
+        drug="clonazepam",
+        route="oral",
+        dose_mg=None,
+        next_dose_not_before=T0 + timedelta(hours=6),
+        remaining_24h_mg=Decimal("3.5"),
+        course_day=1,
+        withdrawal=None,
+        news2=None,
+        findings=findings,
+        companions=(),
+        checklist=(),
+        due={},
+        predicted_clonazepam_ng_ml={"now": 0.0, "peak_after_this_dose": None},
+    )

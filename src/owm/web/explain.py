@@ -29,6 +29,7 @@ def _sentences(
 ) -> dict[str, Callable[[Finding], str]]:
     t = protocol.thresholds
     d = protocol.dosing
+    over = t.oversedation
     nothing = "Nothing at the bedside changes this: clonazepam is contraindicated for this patient. Consider the non-benzodiazepine options under companion medicines."
     return {
         "overdose-suspected": lambda f: (
@@ -44,7 +45,8 @@ def _sentences(
             "parameter scoring 3 (and the urgent review done)."
         ),
         "oversedation": lambda f: (
-            "Reassessment showing the patient less sedated (POSS 2 or less, RASS -1 or more)."
+            "Reassessment showing the patient less sedated: no longer POSS "
+            f"{' or '.join(over.poss_levels)}, or RASS {' or '.join(str(x) for x in over.rass_levels)}."
         ),
         "benzodiazepine-allergy": lambda f: nothing,
         "liver-disease": lambda f: nothing,
@@ -90,8 +92,9 @@ def _sentences(
             f"A new COWS of {t.cows_no_withdrawal_below} or more with a target symptom."
         ),
         "no-target-symptom": lambda f: (
-            "A target symptom: anxiety, agitation, muscle tension, restless legs, insomnia or "
-            "poor appetite recorded, or the COWS/SOWS items that show them."
+            "A target symptom recorded ("
+            + ", ".join(code.replace("-", " ") for code in t.target_symptom.symptoms)
+            + "), or the COWS or SOWS items that show one."
         ),
     }
 
@@ -115,8 +118,9 @@ def what_would_change(protocol: Protocol, rec: Recommendation, tz: str) -> list[
                 "give",
                 "A dose given now starts the minimum interval "
                 f"({protocol.dosing.min_interval_hours.normalize():f} h): the next dose is "
-                f"possible from {_at(rec.next_dose_not_before, tz)}. Deeper sedation, a NEWS2 "
-                "of 5 or more, or a new COWS without a target symptom would change the answer.",
+                f"possible from {_at(rec.next_dose_not_before, tz)}. Deeper sedation (POSS "
+                f"{' or '.join(protocol.thresholds.oversedation.poss_levels)}), an urgent NEWS2, or "
+                "a new COWS without a target symptom would change the answer.",
             )
         )
     return found
