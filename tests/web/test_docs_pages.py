@@ -305,6 +305,7 @@ def test_a_problem_report_reaches_the_admins_list_with_the_protocol_version(app,
     stored = nurse.post("/problems/new", sent)
     assert stored.status_code == 200 and "is stored" in stored.text
     nurse.post("/problems/new", sent)
+    nurse.post("/problems/new", {**sent, "key": "another-form"})
     with database.engine.connect() as c:
         assert c.execute(text("SELECT count(*) FROM problem_report")).scalar_one() == 1
 
@@ -355,10 +356,9 @@ def test_before_discharge_the_patient_sheet_is_a_draft_without_referrals(app, wo
 
 
 def test_after_a_long_course_discharge_carries_the_taper_plan_to_the_sheet(app, world):
+    from integration.helpers import COWS_MODERATE
     from owm.service.acknowledgements import acknowledge_finding
     from owm.service.dosing import give_dose
-
-    from integration.helpers import COWS_MODERATE
 
     better = {**COWS_MODERATE, "gi_upset": 0, "tremor": 0, "yawning": 0, "runny_nose_tearing": 0}
     episode = world.admit("T-1", name="Tay Taper")

@@ -12,8 +12,10 @@ GET  /governance/overrides[?days=30]                acknowledgements and overrid
 `report_problem_link` (in `templates/docs/_governance.html`) is the button every
 answer carries: the recommendation panel and the handoff import it.
 
-A report form sent twice is stored once: the form carries a one-time key, and a
-key already used on this server answers with the report it stored.
+A report form sent twice is stored once: the form carries a one-time key (a key
+already used by this server process answers with the report it stored), and the
+same words about the same recommendation from the same person within a few minutes
+are taken as the same report on any server process.
 """
 
 from __future__ import annotations
@@ -29,7 +31,11 @@ from owm.api.deps import UowDep
 from owm.service.errors import InputError, ServiceError
 from owm.service.feedback import close_problem_report, report_problem
 from owm.service.overrides_report import overrides_report
-from owm.service.problem_review import problems_for_review, recommendation_to_report
+from owm.service.problem_review import (
+    problems_for_review,
+    recommendation_to_report,
+    same_report_again,
+)
 from owm.service.results import ProblemReportView
 from owm.web.docs.common import ward_context
 from owm.web.errors import error_page, field_errors
@@ -152,7 +158,13 @@ async def store_problem(request: Request, user: PageUserDep, uow: UowDep) -> Res
     try:
         problems.raise_if_any()
         with _ONE_AT_A_TIME:
-            report = _SENT.get(user.id, key)
+            report = _SENT.get(user.id, key) or same_report_again(
+                uow,
+                user.actor,
+                text=values["text"],
+                recommendation_id=recommendation_id,
+                episode_id=None if recommendation_id is not None else episode_id,
+            )
             if report is None:
                 report = report_problem(
                     uow,
