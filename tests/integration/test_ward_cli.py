@@ -150,3 +150,15 @@ def test_the_demo_fills_the_ward_once_and_covers_every_action(database):
     assert {"course-limit", "taper-needed"} <= set(actions["DEMO-009"].codes)
     result = owm(database, "audit", "verify")
     assert result.exit_code == 0, result.output
+
+
+def test_audit_verify_shows_a_progress_bar_on_long_chains(database, monkeypatch):
+    import owm.service.commands as commands
+
+    world = make_world(database)
+    world.ready_for_dose(world.admit())
+    monkeypatch.setattr(commands, "PROGRESS_FROM", 5)
+    result = owm(database, "audit", "verify")
+    assert result.exit_code == 0, result.output
+    assert "verifying the audit chain" in result.output
+    assert "audit chain intact" in result.output
