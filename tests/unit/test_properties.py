@@ -24,7 +24,7 @@ from typing import Any
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from owm.clinical import default_protocol, evaluate, parse_state
+from owm.clinical import StateError, default_protocol, evaluate, parse_state
 from owm.clinical.instruments import COWS, OOWS, SOWS, Instrument
 from owm.clinical.protocol import FINDING_GROUPS
 from owm.clinical.state import (
@@ -419,3 +419,58 @@ def test_every_generated_state_is_valid_and_emergencies_carry_the_checklist(
     assert answer.protocol_id == PROTOCOL.id
     assert answer.course_day >= 1
     assert answer.remaining_24h_mg <= DOSING.daily_max_mg
+
+
+# -- any document: a decision or a StateError, never a crash ----------------------------
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**20), 10**20)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.sampled_from(["", "NaN", "2026-11-25T14:00:00", "2026-11-25T14:00:00Z", "+1", "0.5"])
+    | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every place in a JSON document a value can be put (object keys and list items)."""
+    found = [prefix] if prefix else []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            found += _paths(value, (*prefix, i))
+    return found
+
+
+@SETTINGS
+@given(states(), st.data())
+def test_any_change_to_a_state_is_decided_or_refused_with_a_path(
+    data: dict[str, Any], draw: st.DataObject
+) -> None:
+    document = json.loads(json.dumps(data))
+    for _ in range(draw.draw(st.integers(1, 3))):
+        path = draw.draw(st.sampled_from(_paths(document)))
+        target: Any = document
+        for part in path[:-1]:
+            target = target[part]
+        if isinstance(target, dict) and draw.draw(st.booleans()):
+            target[draw.draw(st.text(min_size=1, max_size=8))] = draw.draw(JSON_VALUES)
+        else:
+            target[path[-1]] = draw.draw(JSON_VALUES)
+    try:
+        state = parse_state(document, PROTOCOL)
+    except StateError as error:
+        assert error.problems
+        for problem in error.problems:
+            path_text, sep, message = problem.partition(": ")
+            assert sep and path_text and message.strip(), problem
+        return
+    answer = evaluate(state, PROTOCOL).to_json()
+    assert json.loads(json.dumps(answer)) == answer
