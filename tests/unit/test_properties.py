@@ -80,12 +80,18 @@ def iso(moment: datetime, offset: timezone | None) -> str:
 
 @st.composite
 def form(draw: st.DrawFn, instrument: Instrument) -> dict[str, int]:
-    return {item.key: draw(st.sampled_from(item.allowed)) for item in instrument.items}
+    """A complete form; now and then a severe one (COWS above 36 is otherwise rare)."""
+    severe = draw(st.integers(0, 7)) == 0
+    return {
+        item.key: draw(st.sampled_from(item.allowed[-2:] if severe else item.allowed))
+        for item in instrument.items
+    }
 
 
 @st.composite
 def vital_signs(draw: st.DrawFn, when: str, *, normal: bool) -> dict[str, Any]:
-    """A set of vital signs inside the physiological limits; `normal` ones score NEWS2 0."""
+    """A set of vital signs inside the physiological limits; `normal` ones score NEWS2 0
+    (or, now and then, have one value anywhere in its range)."""
     limits = PROTOCOL.physiological_limits
 
     def value(name: str, usual: tuple[int, int]) -> int:
@@ -109,6 +115,10 @@ def vital_signs(draw: st.DrawFn, when: str, *, normal: bool) -> dict[str, Any]:
             else st.decimals(low_t, high_t, places=1)
         ),
     }
+    if normal and draw(st.integers(0, 3)) == 0:  # one value off: NEWS2 low to urgent
+        name = draw(st.sampled_from(["respiratory_rate", "spo2", "systolic_bp", "pulse"]))
+        low, high = (int(v) for v in limits[name])
+        record[name] = draw(st.integers(low, high))
     if not normal and draw(st.integers(0, 3)) == 0:  # now and then an incomplete set
         measured = sorted(set(record) - {"at"})
         for name in draw(st.lists(st.sampled_from(measured), min_size=1, max_size=3)):
@@ -163,12 +173,17 @@ def states(draw: st.DrawFn) -> dict[str, Any]:
     calm = draw(st.integers(0, 2)) > 0  # most patients have nothing that blocks a dose
 
     patient: dict[str, Any] = {
-        "age_years": draw(st.none() | st.integers(18, 64) if calm else st.integers(12, 120)),
+        "age_years": draw(
+            st.none() | st.integers(18, 64) | st.integers(60, 95) if calm else st.integers(12, 120)
+        ),
         "sex": draw(st.sampled_from(["female", "male", "other", "unknown"])),
         "weight_kg": draw(st.integers(40, 150)),
         "pregnant": draw(st.just(False) if calm else st.none() | st.booleans()),
         "conditions": draw(
-            st.lists(st.sampled_from(["epilepsy", "renal-impairment", "copd"]), max_size=2)
+            st.lists(
+                st.sampled_from(["epilepsy", "renal-impairment", "copd", "mild-liver-disease"]),
+                max_size=2,
+            )
             if calm
             else st.lists(st.sampled_from(CONDITIONS), max_size=3, unique=True)
         ),
