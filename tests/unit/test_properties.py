@@ -350,6 +350,9 @@ def test_a_give_respects_every_limit_and_every_blocking_finding(data: dict[str, 
 
     # the JSON answer survives a round trip unchanged
     assert json.loads(json.dumps(document)) == document
+    assert (answer.action == "emergency") == bool(answer.checklist)
+    assert answer.course_day >= 1
+    assert answer.remaining_24h_mg <= DOSING.daily_max_mg
 
     if answer.action != "give":
         assert "dose_mg" not in document
@@ -422,18 +425,6 @@ def test_the_answer_depends_on_the_state_not_on_list_order(
         rng.shuffle(shuffled["patient"][key])
     answer = evaluate(parse_state(shuffled, PROTOCOL), PROTOCOL).to_json()
     assert json.dumps(answer, sort_keys=True) == json.dumps(first, sort_keys=True)
-
-
-@SETTINGS
-@given(states())
-def test_every_generated_state_is_valid_and_emergencies_carry_the_checklist(
-    data: dict[str, Any],
-) -> None:
-    answer = evaluate(parse_state(data, PROTOCOL), PROTOCOL)
-    assert (answer.action == "emergency") == bool(answer.checklist)
-    assert answer.protocol_id == PROTOCOL.id
-    assert answer.course_day >= 1
-    assert answer.remaining_24h_mg <= DOSING.daily_max_mg
 
 
 # -- any document: a decision or a StateError, never a crash ----------------------------
