@@ -17,6 +17,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from owm.api.token_command import user_token
+from owm.fhir.import_command import import_folder
 from owm.service.commands import audit_app, demo, user_app
 
 __all__ = ["app", "main"]
@@ -37,6 +38,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(user_app, name="user")
 user_app.command("token")(user_token)
 app.command("demo")(demo)
+app.command("import")(import_folder)
 
 BAD_INPUT = 2
 

@@ -3,8 +3,11 @@
 Why from the parsed state: the state is the one shape every part of owm agrees
 on (the store builds it for each decision), so an episode is exported by building
 its state and calling `export_state`. The Bundle is of type `collection`, every
-resource refers to the Patient by its `urn:uuid:` full URL, and the ids are
-derived from the content (uuid5), so the same state always gives the same Bundle.
+resource refers to the Patient by its `urn:uuid:` full URL, and each id is a
+UUIDv5 of the seed (the episode) and what the record is and when (a COWS at
+13:30, a dose of clonazepam at 06:10): the same state always gives the same
+Bundle, and a record keeps its id in later exports of the same episode, which is
+what lets `owm import` take a re-exported Bundle without duplicating records.
 
 What goes where (`docs/fhir.md` has the full table):
 - Patient (sex, age as an owm extension), Encounter (episode start, setting,
@@ -62,14 +65,22 @@ def _category(code: str) -> list[dict[str, Any]]:
 
 
 class _Builder:
+    """Collects the entries; each resource's id is a UUIDv5 of the seed and the record's
+    own key (what it is and when), so a record keeps its id in every export of the
+    episode however many other records come before it."""
+
     def __init__(self, seed: str) -> None:
         self.seed = seed
         self.entries: list[dict[str, Any]] = []
-        self.count = 0
+        self.keys: dict[str, int] = {}
 
-    def add(self, resource: dict[str, Any]) -> str:
-        self.count += 1
-        ident = str(uuid.uuid5(_NAMESPACE, f"{self.seed}/{self.count}/{resource['resourceType']}"))
+    def add(self, resource: dict[str, Any], key: str) -> str:
+        name = f"{resource['resourceType']}/{key}"
+        seen = self.keys.get(name, 0)
+        self.keys[name] = seen + 1
+        if seen:
+            name += f"#{seen + 1}"  # the same record twice in one state
+        ident = str(uuid.uuid5(_NAMESPACE, f"{self.seed}/{name}"))
         resource["id"] = ident
         url = f"urn:uuid:{ident}"
         self.entries.append({"fullUrl": url, "resource": resource})
@@ -115,7 +126,7 @@ def _resources(
         patient_resource["extension"] = [
             {"url": EXT.age_years, "valueInteger": state.patient.age_years}
         ]
-    patient = build.add(patient_resource)
+    patient = build.add(patient_resource, "patient")
     yield
 
     encounter_resource: dict[str, Any] = {
@@ -132,13 +143,13 @@ def _resources(
         encounter_resource["period"] = {"start": iso(state.episode.started_at)}
     else:
         encounter_resource["class"] = _coding(codes.ACT_CODE, "IMP", "inpatient encounter")
-    encounter = build.add(encounter_resource)
+    encounter = build.add(encounter_resource, "episode")
     yield
 
     for condition in state.patient.conditions:
-        build.add(_condition(patient, encounter, SYSTEM.condition, condition))
+        build.add(_condition(patient, encounter, SYSTEM.condition, condition), condition)
     for item in state.patient.history:
-        build.add(_condition(patient, encounter, SYSTEM.history, item))
+        build.add(_condition(patient, encounter, SYSTEM.history, item), f"history/{item}")
     for allergy in state.patient.allergies:
         build.add(
             {
@@ -147,7 +158,8 @@ def _resources(
                 "category": ["medication"],
                 "code": _concept(SYSTEM.allergy, allergy),
                 "patient": {"reference": patient},
-            }
+            },
+            f"allergy/{allergy}",
         )
     yield
 
@@ -162,7 +174,8 @@ def _resources(
                 _concept(LOINC, *codes.BODY_WEIGHT),
                 "vital-signs",
                 valueQuantity=_quantity(state.patient.weight_kg, "kg"),
-            )
+            ),
+            "weight",
         )
     if state.patient.pregnant is not None:
         answer = codes.PREGNANT if state.patient.pregnant else codes.NOT_PREGNANT
@@ -174,7 +187,8 @@ def _resources(
                 _concept(LOINC, *codes.PREGNANCY_STATUS),
                 "social-history",
                 valueCodeableConcept=_concept(SNOMED, *answer),
-            )
+            ),
+            "pregnancy-status",
         )
     if state.alcohol.last_drink_at is not None:
         build.add(
@@ -185,7 +199,8 @@ def _resources(
                 _concept(SYSTEM.observation, "alcohol-last-drink", "Time of last alcoholic drink"),
                 "social-history",
                 valueDateTime=iso(state.alcohol.last_drink_at),
-            )
+            ),
+            f"alcohol-last-drink/{iso(state.alcohol.last_drink_at)}",
         )
     if state.alcohol.breath_alcohol_mg_l is not None:
         build.add(
@@ -196,7 +211,8 @@ def _resources(
                 _concept(SYSTEM.observation, "breath-alcohol", "Breath alcohol"),
                 "exam",
                 valueQuantity=_quantity(state.alcohol.breath_alcohol_mg_l, "mg/L"),
-            )
+            ),
+            f"breath-alcohol/{state.alcohol.breath_alcohol_mg_l}",
         )
     yield
 
@@ -216,7 +232,7 @@ def _resources(
             statement["extension"] = [
                 {"url": EXT.changed_at, "valueDateTime": iso(medication.changed_at)}
             ]
-        build.add(statement)
+        build.add(statement, _medication_key(medication))
     yield
 
     for assessment in state.assessments:
@@ -238,7 +254,8 @@ def _resources(
                     }
                     for item in instrument.items
                 ],
-            )
+            ),
+            f"{assessment.instrument}/{iso(assessment.at)}",
         )
     yield
 
@@ -255,7 +272,8 @@ def _resources(
                         _concept(LOINC, code, display),
                         "vital-signs",
                         valueQuantity=_quantity(value, unit),
-                    )
+                    ),
+                    f"{field}/{when}",
                 )
         if vitals.consciousness is not None:
             value_concept = _concept(SYSTEM.consciousness, vitals.consciousness)
@@ -270,7 +288,8 @@ def _resources(
                     _concept(LOINC, *codes.CONSCIOUSNESS_LOINC),
                     "vital-signs",
                     valueCodeableConcept=value_concept,
-                )
+                ),
+                f"consciousness/{when}",
             )
         if vitals.oxygen is not None:
             build.add(
@@ -281,7 +300,8 @@ def _resources(
                     _concept(SYSTEM.observation, "supplemental-oxygen", "Supplemental oxygen"),
                     "vital-signs",
                     valueBoolean=vitals.oxygen,
-                )
+                ),
+                f"supplemental-oxygen/{when}",
             )
     yield
 
@@ -295,7 +315,8 @@ def _resources(
                 _concept(SYSTEM.observation, sedation.scale),
                 "survey",
                 valueCodeableConcept=_concept(level_system, sedation.level),
-            )
+            ),
+            f"{sedation.scale}/{iso(sedation.at)}",
         )
     for symptom in state.symptoms:
         build.add(
@@ -306,7 +327,8 @@ def _resources(
                 _concept(SYSTEM.symptom, symptom.code),
                 "survey",
                 valueBoolean=True,
-            )
+            ),
+            f"symptom/{symptom.code}/{iso(symptom.at)}",
         )
     for side_effect in state.side_effects:
         build.add(
@@ -317,7 +339,8 @@ def _resources(
                 _concept(SYSTEM.side_effect, side_effect.code),
                 "survey",
                 valueBoolean=True,
-            )
+            ),
+            f"side-effect/{side_effect.code}/{iso(side_effect.at)}",
         )
     yield
 
@@ -342,7 +365,7 @@ def _resources(
         }
         if dose.outcome != "given":
             administration["statusReason"] = [_concept(SYSTEM.outcome, dose.outcome)]
-        reference = build.add(administration)
+        reference = build.add(administration, f"{dose.drug}/{iso(dose.at)}")
         if dose.recorded_at is not None:
             build.add(
                 {
@@ -351,7 +374,8 @@ def _resources(
                     "recorded": iso(dose.recorded_at),
                     "activity": _concept(SYSTEM.provenance, "charted", "Dose charted"),
                     "agent": [{"who": {"display": "ward staff"}}],
-                }
+                },
+                f"charted/{dose.drug}/{iso(dose.at)}",
             )
     yield
 
@@ -372,7 +396,8 @@ def _resources(
                         "author": {"display": acknowledgement.by},
                     }
                 ],
-            }
+            },
+            f"acknowledgement/{acknowledgement.finding}/{iso(acknowledgement.at)}",
         )
     if recommendation is not None:
         for finding in recommendation.findings:
@@ -386,7 +411,7 @@ def _resources(
                 "author": {"display": f"owm rule {finding.rule}"},
                 "detail": f"{finding.message} (source: {finding.source})",
             }
-            build.add(issue)
+            build.add(issue, f"finding/{finding.code}")
     yield
 
     build.add(
@@ -396,9 +421,15 @@ def _resources(
             "recorded": at,
             "activity": _concept(SYSTEM.provenance, "export", "Exported by owm"),
             "agent": [{"who": {"display": "owm"}}],
-        }
+        },
+        "export",
     )
     yield
+
+
+def _medication_key(medication: Any) -> str:
+    changed = iso(medication.changed_at) if medication.changed_at is not None else ""
+    return f"{medication.class_}/{medication.name}/{medication.rxnorm or ''}/{changed}"
 
 
 def _condition(patient: str, encounter: str, system: str, code: str) -> dict[str, Any]:

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pydantic
 from fhir.resources.R4B import get_fhir_model_class
@@ -40,6 +41,7 @@ from owm.fhir.reading import (
     MOMENT,
     Entry,
     Reader,
+    RecordSource,
     clinically_active,
     code_in,
     codings,
@@ -71,6 +73,15 @@ class ImportResult:
     state: PatientState
     ignored: tuple[str, ...] = ()
     """Resources (or parts) that were read but have no place in the state, and why."""
+    sources: Mapping[str, RecordSource] = field(default_factory=dict)
+    """Each record of `document` (`assessments[0]`, `vitals[1]`, `alcohol.last_drink_at`,
+    ...) -> the resources it was read from, so a store can import it once."""
+    patient: Mapping[str, Any] | None = None
+    """The Patient resource the state is about."""
+    encounter: Mapping[str, Any] | None = None
+    """The Encounter the episode was read from (None when the Bundle has none)."""
+    bundle_timezone: str | None = None
+    """The ward time zone the Bundle itself gives (owm's Encounter extension), if any."""
 
 
 def _validate(read: Reader, entries: list[Entry]) -> None:
@@ -95,12 +106,17 @@ def _validate(read: Reader, entries: list[Entry]) -> None:
             read.problem(entry, "(resource)", f"not a valid {kind}: {error}")
 
 
-def _age_at(birth: str, at: str) -> int | None:
+def _age_at(birth: str, at: str, zone: str | None) -> int | None:
+    """Whole years of age on the ward's local date of `at` (UTC date when no zone is known)."""
     try:
         born = date.fromisoformat(birth)
-        when = datetime.fromisoformat(at.replace("Z", "+00:00")).date()
+        moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
     except ValueError:
         return None
+    try:
+        when = moment.astimezone(ZoneInfo(zone)).date() if zone else moment.date()
+    except (ValueError, TypeError, ZoneInfoNotFoundError):
+        when = moment.date()  # the state model names the bad time zone
     return when.year - born.year - ((when.month, when.day) < (born.month, born.day))
 
 
@@ -130,7 +146,8 @@ def import_bundle(
         if not isinstance(resource, dict):
             read.problem(None, f"entry[{index}].resource", "missing; every entry needs a resource")
             continue
-        entry = Entry(index, resource)
+        url = raw.get("fullUrl")
+        entry = Entry(index, resource, url if isinstance(url, str) and url else None)
         entries.append(entry)
         if isinstance(raw.get("fullUrl"), str):
             urls[raw["fullUrl"]] = entry
@@ -158,8 +175,9 @@ def import_bundle(
     def of_type(kind: str) -> list[Entry]:
         return [e for e in entries if e.resource.get("resourceType") == kind]
 
-    _patient(read, of_type("Patient"), state)
-    _encounter(read, of_type("Encounter"), state, timezone)
+    patients = of_type("Patient")
+    encounter = _encounter(read, of_type("Encounter"), state, timezone)
+    _patient(read, patients, state)
     _conditions(read, of_type("Condition"), state)
     _allergies(read, of_type("AllergyIntolerance"), state)
     read_observations(read, of_type("Observation"), state)
@@ -178,7 +196,16 @@ def import_bundle(
         parsed = parse_state(state, protocol)
     except StateError as error:
         raise BundleError([_locate(problem, read.origin) for problem in error.problems]) from None
-    return ImportResult(document=state, state=parsed, ignored=tuple(read.ignored))
+    zone = state.get("ward", {}).get("timezone") if "ward.timezone" in read.origin else None
+    return ImportResult(
+        document=state,
+        state=parsed,
+        ignored=tuple(read.ignored),
+        sources=dict(read.sources),
+        patient=patients[0].resource if len(patients) == 1 else None,
+        encounter=encounter.resource if encounter is not None else None,
+        bundle_timezone=zone,
+    )
 
 
 _READ = {
@@ -236,7 +263,8 @@ def _patient(read: Reader, patients: list[Entry], state: dict[str, Any]) -> None
         read.origin["patient.age_years"] = f"{entry.label} extension[age-years]"
     elif "birthDate" in resource:
         birth = resource["birthDate"]
-        years = _age_at(birth, state["at"]) if "at" in state else None
+        zone = state.get("ward", {}).get("timezone")
+        years = _age_at(birth, state["at"], zone) if "at" in state else None
         if years is None and "at" in state:
             read.problem(
                 entry,
@@ -251,7 +279,8 @@ def _patient(read: Reader, patients: list[Entry], state: dict[str, Any]) -> None
 
 def _encounter(
     read: Reader, encounters: list[Entry], state: dict[str, Any], timezone: str | None
-) -> None:
+) -> Entry | None:
+    """Read the episode and the ward's time zone; the Encounter read, if any."""
     chosen = encounters
     if len(encounters) > 1:
         chosen = [e for e in encounters if e.resource.get("status") == "in-progress"]
@@ -262,7 +291,7 @@ def _encounter(
                 f"{len(encounters)} Encounters and {len(chosen)} of them in progress; "
                 "allowed: one Encounter, or exactly one with status in-progress",
             )
-            return
+            return None
     zone = timezone
     if chosen:
         entry = chosen[0]
@@ -299,8 +328,9 @@ def _encounter(
             f"no ward time zone; allowed: the extension {EXT.ward_timezone} "
             "(valueCode: an IANA name such as Europe/London) on the Encounter",
         )
-        return
+        return chosen[0] if chosen else None
     state["ward"] = {"timezone": zone}
+    return chosen[0] if chosen else None
 
 
 def _conditions(read: Reader, conditions: list[Entry], state: dict[str, Any]) -> None:
@@ -377,6 +407,7 @@ def _acknowledgements(read: Reader, issues: list[Entry], state: dict[str, Any]) 
             if when is None or not by or not reason:
                 continue
             read.origin[f"acknowledgements[{len(acknowledgements)}]"] = f"{entry.label} {element}"
+            read.record(f"acknowledgements[{len(acknowledgements)}]", entry)
             acknowledgements.append({"finding": finding, "by": by, "at": when, "reason": reason})
     if acknowledgements:
         state["acknowledgements"] = acknowledgements

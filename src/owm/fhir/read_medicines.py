@@ -127,6 +127,7 @@ def read_medications(
             if rxnorm is not None:
                 medication["rxnorm"] = rxnorm
             read.origin[f"medications[{len(medications)}]"] = entry.label
+            read.record(f"medications[{len(medications)}]", entry)
             medications.append(medication)
     if medications:
         state["medications"] = medications
@@ -228,6 +229,7 @@ def read_administrations(
         dose["outcome"] = outcome
         index = len(doses)
         read.origin[f"administrations[{index}]"] = entry.label
+        read.record(f"administrations[{index}]", entry)
         read.origin[f"administrations[{index}].dose_mg"] = f"{entry.label} dosage.dose"
         read.origin[f"administrations[{index}].recorded_at"] = (
             f"{entry.label} (Provenance.recorded)"

@@ -30,7 +30,7 @@ _WHOLE = {"respiratory_rate", "spo2", "systolic_bp", "pulse"}
 
 def read_observations(read: Reader, observations: list[Entry], state: dict[str, Any]) -> None:
     vitals: dict[str, dict[str, Any]] = {}
-    latest: dict[str, tuple[str, Any, str]] = {}
+    latest: dict[str, tuple[str, Any, Entry, str]] = {}
     lists: dict[str, list[dict[str, Any]]] = {
         "assessments": [],
         "sedation": [],
@@ -82,21 +82,22 @@ def read_observations(read: Reader, observations: list[Entry], state: dict[str, 
                 read.ignore(entry, "recorded as absent")
                 continue
             read.origin[f"{key}[{len(lists[key])}]"] = f"{entry.label} code"
+            read.record(f"{key}[{len(lists[key])}]", entry)
             lists[key].append({"at": when, "code": symptom or side_effect})
         elif owm_code == "alcohol-last-drink":
             drink = moment_of(read, entry, "valueDateTime", resource.get("valueDateTime"))
             if drink is not None:
-                _keep_latest(latest, "last_drink_at", when, drink, f"{entry.label} valueDateTime")
+                _keep_latest(latest, "last_drink_at", when, drink, entry, "valueDateTime")
         elif owm_code == "breath-alcohol":
             value = quantity_of(
                 read, entry, "valueQuantity", resource.get("valueQuantity"), ["mg/L"]
             )
             if value is not None:
-                _keep_latest(latest, "breath", when, value, f"{entry.label} valueQuantity")
+                _keep_latest(latest, "breath", when, value, entry, "valueQuantity")
         elif loinc == codes.BODY_WEIGHT[0]:
             value = quantity_of(read, entry, "valueQuantity", resource.get("valueQuantity"), ["kg"])
             if value is not None:
-                _keep_latest(latest, "weight", when, value, f"{entry.label} valueQuantity")
+                _keep_latest(latest, "weight", when, value, entry, "valueQuantity")
         elif loinc == codes.PREGNANCY_STATUS[0]:
             answer = resource.get("valueCodeableConcept")
             found = [
@@ -107,23 +108,27 @@ def read_observations(read: Reader, observations: list[Entry], state: dict[str, 
             if not found:
                 read.ignore(entry, "pregnancy status neither pregnant nor not pregnant")
                 continue
-            _keep_latest(latest, "pregnant", when, found[0], f"{entry.label} valueCodeableConcept")
+            _keep_latest(latest, "pregnant", when, found[0], entry, "valueCodeableConcept")
         else:
             _vital(read, entry, owm_code, loinc, when, vitals)
     patient = state.setdefault("patient", {})
     if "weight" in latest:
         patient["weight_kg"] = str(latest["weight"][1])
-        read.origin["patient.weight_kg"] = latest["weight"][2]
+        read.origin["patient.weight_kg"] = _where(latest["weight"])
     if "pregnant" in latest:
         patient["pregnant"] = latest["pregnant"][1]
-        read.origin["patient.pregnant"] = latest["pregnant"][2]
+        read.origin["patient.pregnant"] = _where(latest["pregnant"])
     alcohol: dict[str, Any] = {}
     if "last_drink_at" in latest:
-        alcohol["last_drink_at"] = latest["last_drink_at"][1]
-        read.origin["alcohol.last_drink_at"] = latest["last_drink_at"][2]
+        when, drink, entry, _ = latest["last_drink_at"]
+        alcohol["last_drink_at"] = drink
+        read.origin["alcohol.last_drink_at"] = _where(latest["last_drink_at"])
+        read.record("alcohol.last_drink_at", entry, at=when)
     if "breath" in latest:
-        alcohol["breath_alcohol_mg_l"] = str(latest["breath"][1])
-        read.origin["alcohol.breath_alcohol_mg_l"] = latest["breath"][2]
+        when, breath, entry, _ = latest["breath"]
+        alcohol["breath_alcohol_mg_l"] = str(breath)
+        read.origin["alcohol.breath_alcohol_mg_l"] = _where(latest["breath"])
+        read.record("alcohol.breath_alcohol_mg_l", entry, at=when)
     if alcohol:
         state["alcohol"] = alcohol
     for key, records in lists.items():
@@ -135,15 +140,26 @@ def read_observations(read: Reader, observations: list[Entry], state: dict[str, 
             sources = values.pop("_sources")
             for name, source in sources.items():
                 read.origin[f"vitals[{index}].{name}"] = source
+            for entry in values.pop("_entries"):
+                read.record(f"vitals[{index}]", entry)
             state["vitals"].append({"at": when, **values})
 
 
+def _where(kept: tuple[str, Any, Entry, str]) -> str:
+    return f"{kept[2].label} {kept[3]}"
+
+
 def _keep_latest(
-    latest: dict[str, tuple[str, Any, str]], key: str, when: str, value: Any, source: str
+    latest: dict[str, tuple[str, Any, Entry, str]],
+    key: str,
+    when: str,
+    value: Any,
+    entry: Entry,
+    element: str,
 ) -> None:
     moment = datetime.fromisoformat(when.replace("Z", "+00:00"))
     if key not in latest or moment >= datetime.fromisoformat(latest[key][0].replace("Z", "+00:00")):
-        latest[key] = (when, value, source)
+        latest[key] = (when, value, entry, element)
 
 
 def _assessment(
@@ -194,6 +210,7 @@ def _assessment(
             f"total {total} is not the sum of the items ({sum(items.values())})",
         )
     read.origin[f"assessments[{index}]"] = entry.label
+    read.record(f"assessments[{index}]", entry)
     assessments.append({"instrument": instrument.code, "at": when, "items": items})
 
 
@@ -214,6 +231,7 @@ def _sedation(
         )
         return
     read.origin[f"sedation[{len(records)}]"] = f"{entry.label} value"
+    read.record(f"sedation[{len(records)}]", entry)
     records.append({"at": when, "scale": scale, "level": level})
 
 
@@ -226,7 +244,7 @@ def _vital(
     vitals: dict[str, dict[str, Any]],
 ) -> None:
     resource = entry.resource
-    record = vitals.setdefault(when, {"_sources": {}})
+    record = vitals.setdefault(when, {"_sources": {}, "_entries": []})
     found: list[tuple[str, Any, str]] = []
     if owm_code == "supplemental-oxygen":
         if not isinstance(resource.get("valueBoolean"), bool):
@@ -276,3 +294,4 @@ def _vital(
             continue
         record[name] = value
         record["_sources"][name] = f"{entry.label} {element}"
+        record["_entries"].append(entry)

@@ -7,6 +7,8 @@ came from, so that a problem the state model finds later can name it too.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,6 +23,7 @@ __all__ = [
     "REFUTED",
     "Entry",
     "Reader",
+    "RecordSource",
     "clinically_active",
     "code_in",
     "codings",
@@ -40,6 +43,7 @@ REFUTED = {"refuted", "entered-in-error"}
 class Entry:
     index: int
     resource: dict[str, Any]
+    full_url: str | None = None
 
     @property
     def label(self) -> str:
@@ -47,12 +51,39 @@ class Entry:
         ident = self.resource.get("id")
         return f"{kind}/{ident} (entry {self.index})" if ident else f"{kind} (entry {self.index})"
 
+    @property
+    def identity(self) -> str:
+        """What names this resource across imports: its `fullUrl`, else `Type/id`, else
+        a digest of its content (`sha256:...`)."""
+        if self.full_url:
+            return self.full_url
+        kind = self.resource.get("resourceType", "?")
+        ident = self.resource.get("id")
+        if isinstance(ident, str) and ident:
+            return f"{kind}/{ident}"
+        text = json.dumps(self.resource, sort_keys=True, separators=(",", ":"), default=str)
+        return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class RecordSource:
+    """The resources one record of the state was read from (for a store that imports it)."""
+
+    identities: tuple[str, ...]
+    """`Entry.identity` of each resource, in Bundle order."""
+    labels: tuple[str, ...]
+    """`Entry.label` of each resource (for messages)."""
+    at: str | None = None
+    """The resource's own time, for records whose state entry has none (alcohol)."""
+
 
 @dataclass
 class Reader:
     problems: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     origin: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, RecordSource] = field(default_factory=dict)
+    """State path of each record (`assessments[0]`, `alcohol.last_drink_at`) -> its resources."""
 
     def problem(self, entry: Entry | None, element: str, message: str) -> None:
         where = entry.label if entry is not None else "Bundle"
@@ -60,6 +91,16 @@ class Reader:
 
     def ignore(self, entry: Entry, why: str) -> None:
         self.ignored.append(f"{entry.label}: {why}")
+
+    def record(self, path: str, entry: Entry, at: str | None = None) -> None:
+        """Remember that the state record at `path` was read (also) from `entry`."""
+        known = self.sources.get(path)
+        if known is None:
+            self.sources[path] = RecordSource((entry.identity,), (entry.label,), at)
+        elif entry.identity not in known.identities:
+            self.sources[path] = RecordSource(
+                (*known.identities, entry.identity), (*known.labels, entry.label), known.at or at
+            )
 
 
 def codings(concept: Any) -> list[dict[str, Any]]:
