@@ -108,8 +108,8 @@ def test_evaluate_as_text_for_a_person() -> None:
     assert "next dose not before: 2026-11-25 20:00 GMT" in text
     assert "COWS 15 (moderate)" in text
     assert "NEWS2 1 (low)" in text
-    assert "counselling.patient" in text  # findings with their rule
-    assert "FDA label, Klonopin" in text  # and their source
+    assert "info  counselling  (counselling.patient)" in text  # findings with their rule
+    assert "source: Clonazepam (Klonopin) in opioid withdrawal" in text  # and their source
     assert "ondansetron for nausea" in text
     assert "never doses by itself" in text
 
@@ -123,7 +123,8 @@ def test_text_shows_the_checklist_and_times_in_the_ward_s_zone() -> None:
     assert result.stdout.startswith("EMERGENCY")
     assert "at 2026-11-25 09:00 EST" in result.stdout
     assert "Overdose checklist" in result.stdout
-    assert "naloxone" in result.stdout
+    assert "  [ ] Give naloxone if opioids may be involved." in result.stdout
+    assert "critical  overdose-suspected  (emergency.overdose)" in result.stdout
 
 
 def test_evaluate_with_a_units_protocol(tmp_path: Path) -> None:
@@ -326,3 +327,20 @@ def test_score_refuses_an_unknown_instrument() -> None:
         owm("score", "ciwa", "tremor=1"),
         "instrument 'ciwa' is not allowed; allowed: COWS, SOWS, OOWS",
     )
+
+
+def test_text_shows_the_taper_plan() -> None:
+    data = example()
+    data["administrations"] = [
+        {"drug": "clonazepam", "dose_mg": "0.5", "at": f"2026-11-{day:02d}T{hour}:00:00Z"}
+        for day in range(16, 26)
+        for hour in ("08", "14", "20")
+        if f"2026-11-{day:02d}T{hour}" < "2026-11-25T14"
+    ]
+    result = owm("evaluate", "-", "--format", "text", stdin=json.dumps(data))
+    assert result.returncode == 0, result.stderr
+    assert "warning  taper-needed  (course.taper_needed)" in result.stdout
+    assert "Taper plan:" in result.stdout
+    # 1 mg in the 24 h before the decision (20:00 and 08:00): from 0.75 mg/day down
+    assert "  from 2026-11-26: 0.375 mg 2 times a day (0.75 mg/day)" in result.stdout
+    assert "  from 2026-12-05: stop" in result.stdout

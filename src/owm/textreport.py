@@ -1,16 +1,19 @@
 """A recommendation as a person reads it: action, dose, next time, findings with sources.
 
 Times are shown in the ward's own time zone, on a 24-hour clock, with the zone's
-abbreviation, because that is how the ward's clocks read.
+abbreviation, because that is how the ward's clocks read. Findings are a list,
+not a table, so that a message is never squeezed into a narrow column: each has
+its severity, code and rule id on one line, then its sentence and its source.
 """
 
 from __future__ import annotations
 
+import textwrap
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
 
 from owm.clinical.findings import Recommendation, mg_text
 
@@ -24,6 +27,7 @@ _STYLE = {
     "not-indicated": "bold blue",
     "give": "bold green",
 }
+_SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "dim"}
 
 
 def ward_time(moment: datetime | None, timezone: str) -> str:
@@ -32,60 +36,78 @@ def ward_time(moment: datetime | None, timezone: str) -> str:
     return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M %Z")
 
 
+def _indented(text: str, width: int, indent: int, hanging: int | None = None) -> str:
+    """`text` wrapped to the terminal, every line indented (continuations by `hanging`)."""
+    return textwrap.fill(
+        text,
+        width=max(width, 40),
+        initial_indent=" " * indent,
+        subsequent_indent=" " * (indent if hanging is None else hanging),
+        break_on_hyphens=False,
+    )
+
+
 def print_recommendation(
     rec: Recommendation, timezone: str, console: Console | None = None
 ) -> None:
     console = console or Console()
+    say = console.print
     headline = rec.action.upper()
     if rec.dose_mg is not None:
         headline += f"  {rec.drug} {mg_text(rec.dose_mg)} mg {rec.route}"
-    console.print(f"[{_STYLE[rec.action]}]{headline}[/]")
-    console.print(
-        f"at {ward_time(rec.at, timezone)}   protocol {rec.protocol_id} v{rec.protocol_version}"
-    )
-    console.print(
-        f"course day {rec.course_day}   left under 24 h maximum: {mg_text(rec.remaining_24h_mg)} mg   "
-        f"next dose not before: {ward_time(rec.next_dose_not_before, timezone)}"
+    say(f"[{_STYLE[rec.action]}]{headline}[/]")
+    say(f"at {ward_time(rec.at, timezone)}   protocol {rec.protocol_id} v{rec.protocol_version}")
+    say(f"next dose not before: {ward_time(rec.next_dose_not_before, timezone)}")
+    say(
+        f"course day {rec.course_day}   "
+        f"left under the 24 h maximum: {mg_text(rec.remaining_24h_mg)} mg"
     )
     if rec.withdrawal:
         w = rec.withdrawal
-        console.print(
-            f"{w['instrument']} {w['score']} ({w['band'] or 'no bands'}) at {ward_time(w['at'], timezone)}"
+        say(
+            f"{w['instrument']} {w['score']} ({w['band'] or 'no bands'}) "
+            f"at {ward_time(w['at'], timezone)}"
         )
     if rec.news2:
-        console.print(f"NEWS2 {rec.news2['score']} ({rec.news2['response']})")
+        say(f"NEWS2 {rec.news2['score']} ({rec.news2['response']})")
     if rec.checklist:
-        console.print("[bold red]Overdose checklist[/]")
+        say("")
+        say("[bold red]Overdose checklist[/]")
         for step in rec.checklist:
-            console.print(f"  [ ] {step}")
-    table = Table("severity", "finding", "why", "source", show_lines=False)
+            say(_indented(f"[ ] {step}", console.width, 2, 6), markup=False, soft_wrap=True)
+    say("")
+    say("Findings:")
     for f in rec.findings:
-        table.add_row(
-            f.severity + (" (ack.)" if f.acknowledged else ""),
-            f"{f.code}\n{f.rule}",
-            f.message,
-            f.source,
-        )
-    console.print(table)
+        severity = f.severity + (", acknowledged" if f.acknowledged else "")
+        say(f"  [{_SEVERITY_STYLE[f.severity]}]{severity}[/]  {f.code}  ({f.rule})")
+        say(_indented(f.message, console.width, 4), markup=False, soft_wrap=True)
+        text = _indented(f"source: {f.source}", console.width, 4)
+        say(text, style="dim", markup=False, soft_wrap=True)
     if rec.companions:
-        console.print("Companion medicines to consider:")
+        say("")
+        say("Companion medicines to consider:")
         for c in rec.companions:
-            console.print(
-                f"  {c['drug']} for {c['for']}: {c['dose']} (limit {c['limit'] or '—'}; {c['source']})"
+            say(
+                f"  {c['drug']} for {c['for']}: {escape(c['dose'])} "
+                f"(limit {escape(c['limit'] or '—')}; {escape(c['source'])})"
             )
-    due = ", ".join(f"{k} {ward_time(v, timezone)}" for k, v in rec.due.items() if v is not None)
-    console.print(f"due: {due or 'nothing'}")
+    say("")
+    due = [f"{k} {ward_time(v, timezone)}" for k, v in rec.due.items() if v is not None]
+    say("due: " + (", ".join(due) or "nothing"))
     level = rec.predicted_clonazepam_ng_ml
-    console.print(
+    peak = level["peak_after_this_dose"]
+    say(
         f"predicted clonazepam: now {level['now']} ng/mL"
-        + (
-            f", peak after this dose {level['peak_after_this_dose']} ng/mL"
-            if level["peak_after_this_dose"]
-            else ""
-        )
+        + (f", peak after this dose {peak} ng/mL" if peak is not None else "")
     )
     if rec.taper_plan:
-        console.print("Taper plan:")
-        for taper_step in rec.taper_plan:
-            console.print(f"  from {taper_step['from']}: {mg_text(taper_step['daily_mg'])} mg/day")
-    console.print(f"[dim]{rec.disclaimer}[/]")
+        say("Taper plan:")
+        for part in rec.taper_plan:
+            if part["doses_per_day"]:
+                say(
+                    f"  from {part['from']}: {mg_text(part['dose_mg'])} mg "
+                    f"{part['doses_per_day']} times a day ({mg_text(part['daily_mg'])} mg/day)"
+                )
+            else:
+                say(f"  from {part['from']}: stop")
+    say(f"[dim]{escape(rec.disclaimer)}[/]")
