@@ -5,6 +5,7 @@ a signed-in session per role, a fixed clock. What a browser gets, without the br
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from collections.abc import Iterator
 
@@ -183,11 +184,25 @@ def test_admission_records_the_first_line_offer_and_the_choice(app, world, datab
 
 def test_admission_sent_twice_admits_once(app, world, database):
     nurse = as_role(app, world, "nurse")
-    first = nurse.post("/admit", _admission_form())
-    second = nurse.post("/admit", _admission_form())
+    form = nurse.get("/admit").text
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', form)
+    assert key is not None
+    first = nurse.post("/admit", _admission_form(idempotency_key=key.group(1)))
+    world.advance(hours=1)
+    second = nurse.post("/admit", _admission_form(idempotency_key=key.group(1)))
     assert second.status_code == 200
     assert str(second.url).split("?")[0] == str(first.url)
     assert "already recorded" in second.text
+    with database.engine.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM episode")).scalar_one() == 1
+        assert c.execute(text("SELECT idempotency_key FROM episode")).scalar_one() == key.group(1)
+
+
+def test_a_second_admission_form_for_a_patient_already_admitted_is_refused(app, world, database):
+    nurse = as_role(app, world, "nurse")
+    nurse.post("/admit", _admission_form(idempotency_key="form-a"))
+    other = nurse.post("/admit", _admission_form(idempotency_key="form-b"))
+    assert other.status_code == 409 and "open episode" in other.text
     with database.engine.connect() as c:
         assert c.execute(text("SELECT count(*) FROM episode")).scalar_one() == 1
 
@@ -304,10 +319,16 @@ def test_a_problem_report_reaches_the_admins_list_with_the_protocol_version(app,
     sent = {"key": key, "recommendation_id": str(log_id), "text": "Dose too high for her weight"}
     stored = nurse.post("/problems/new", sent)
     assert stored.status_code == 200 and "is stored" in stored.text
-    nurse.post("/problems/new", sent)
-    nurse.post("/problems/new", {**sent, "key": "another-form"})
+    world.advance(hours=1)
+    again = nurse.post("/problems/new", sent)
+    assert again.status_code == 200 and "is stored" in again.text
     with database.engine.connect() as c:
         assert c.execute(text("SELECT count(*) FROM problem_report")).scalar_one() == 1
+        assert c.execute(text("SELECT idempotency_key FROM problem_report")).scalar_one() == key
+    # Another form (another key) is another report, however alike its words.
+    nurse.post("/problems/new", {**sent, "key": "another-form"})
+    with database.engine.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM problem_report")).scalar_one() == 2
 
     admin = as_role(app, world, "admin")
     listing = admin.get("/governance/problems").text

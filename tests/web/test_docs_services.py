@@ -169,34 +169,14 @@ def test_overrides_report_is_not_for_nurses(database):
         overrides_report(world.uow(), world.nurse)
 
 
-def test_the_same_problem_report_again_is_found_only_for_its_reporter(database):
+def test_problem_reports_for_review_name_the_reporter(database):
     from owm.service.feedback import report_problem
-    from owm.service.problem_review import problems_for_review, same_report_again
+    from owm.service.problem_review import problems_for_review
 
     world = make_world(database)
     episode = world.admit("R-1")
-    made = report_problem(world.uow(), world.nurse, text="Wrong band", episode_id=episode)
-    again = same_report_again(
-        world.uow(), world.nurse, text=" Wrong band ", recommendation_id=None, episode_id=episode
-    )
-    assert again is not None and again.id == made.id
-    assert (
-        same_report_again(
-            world.uow(),
-            world.physician,
-            text="Wrong band",
-            recommendation_id=None,
-            episode_id=episode,
-        )
-        is None
-    )
-    world.advance(minutes=11)
-    assert (
-        same_report_again(
-            world.uow(), world.nurse, text="Wrong band", recommendation_id=None, episode_id=episode
-        )
-        is None
-    )
+    report_problem(world.uow(), world.nurse, text="Wrong band", episode_id=episode)
     (listed,) = problems_for_review(world.uow(), world.admin)
     assert listed.text == "Wrong band" and listed.reporter_role == "nurse"
+    assert listed.reported_by == "A Nurse"
     assert listed.recommendation is None and listed.episode_id == episode

@@ -8,6 +8,10 @@ must say why. Patient details are validated with the core's own state model
 (codes, physiological limits of the ward's protocol), so nothing stored can later
 fail to make a state. `update_patient` changes details (weight, pregnancy,
 conditions, ...) with the before/after in the audit trail.
+
+An admission may carry an idempotency key (the admission form's): it is stored
+with the episode under a unique index, so the same key twice returns the first
+admission (`replayed=True`) on any server process, even when both arrive at once.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from owm.clinical import Protocol
 from owm.clinical.state import Patient as PatientRecord
@@ -27,6 +32,7 @@ from owm.service.common import (
     audit,
     begin,
     clinical_time,
+    idempotency,
     load_patient,
     load_ward,
     optional_text,
@@ -123,6 +129,7 @@ def admit(
     history: list[str] | tuple[str, ...] = (),
     setting: str = "inpatient",
     admitted_at: datetime | None = None,
+    idempotency_key: str | None = None,
 ) -> AdmissionResult:
     """Admit a patient to a ward and open an episode (nurses and physicians).
 
@@ -131,6 +138,8 @@ def admit(
     ward). `first_line_choice` is methadone, buprenorphine, declined or undecided;
     when `first_line_offered` is False a `first_line_note` must say why. Either
     `date_of_birth` or `age_years` gives the age. `admitted_at` defaults to now.
+    The same `idempotency_key` again returns the admission it made (`replayed`);
+    used for another MRN, it is a Conflict.
     """
     full_name = required_text(name, field="name", max_length=200)
     record_number = required_text(mrn, field="mrn", max_length=50)
@@ -152,29 +161,98 @@ def admit(
         )
     if setting not in SETTINGS:
         raise InputError("setting", setting, ", ".join(SETTINGS))
+    key = idempotency(idempotency_key)
 
+    try:
+        return _admit(
+            uow,
+            actor,
+            key=key,
+            ward_id=ward_id,
+            full_name=full_name,
+            record_number=record_number,
+            bed_label=bed_label,
+            first_line=(first_line_offered, first_line_choice, note),
+            setting=setting,
+            admitted_at=admitted_at,
+            details={
+                "date_of_birth": date_of_birth,
+                "age_years": age_years,
+                "sex": sex,
+                "weight_kg": weight_kg,
+                "pregnant": pregnant,
+                "conditions": conditions,
+                "allergies": allergies,
+                "history": history,
+            },
+        )
+    except _SameMoment as clash:
+        # Another transaction stored the same MRN or key first: when it was this very
+        # admission (the same key), answer with it; otherwise it is a real conflict.
+        if key is not None:
+            with uow.read():
+                again = _admission_by_key(uow.session, key, record_number)
+            if again is not None:
+                return again
+        raise Conflict(str(clash)) from None
+
+
+class _SameMoment(Exception):
+    """A unique index refused the admission: someone stored the same MRN or key first."""
+
+
+def _admission_by_key(session: Session, key: str, mrn: str) -> AdmissionResult | None:
+    """The admission already made under `key`, or None; Conflict when it was another MRN."""
+    episode = session.execute(
+        select(Episode).where(Episode.idempotency_key == key)
+    ).scalar_one_or_none()
+    if episode is None:
+        return None
+    patient = load_patient(session, episode.patient_id)
+    if patient.mrn != mrn:
+        raise Conflict(
+            f"idempotency key {key!r} was already used to admit another patient "
+            f"(MRN {patient.mrn}); nothing was recorded"
+        )
+    return AdmissionResult(
+        patient=view(PatientView, patient), episode=view(EpisodeView, episode), replayed=True
+    )
+
+
+def _admit(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    key: str | None,
+    ward_id: int,
+    full_name: str,
+    record_number: str,
+    bed_label: str | None,
+    first_line: tuple[bool, str, str | None],
+    setting: str,
+    admitted_at: datetime | None,
+    details: dict[str, Any],
+) -> AdmissionResult:
+    """The transaction of `admit` (arguments already checked)."""
+    first_line_offered, first_line_choice, note = first_line
     with uow:
         acting = begin(uow, actor, Permission.ADMIT)
         session = uow.session
         ward = load_ward(session, ward_id)
         now = uow.now()
         admitted = clinical_time(admitted_at, field="admitted_at", now=now)
-        details = _details(
-            protocol_for(ward.protocol_id),
-            ZoneInfo(ward.timezone),
-            admitted,
-            date_of_birth=date_of_birth,
-            age_years=age_years,
-            sex=sex,
-            weight_kg=weight_kg,
-            pregnant=pregnant,
-            conditions=conditions,
-            allergies=allergies,
-            history=history,
+        columns = _details(
+            protocol_for(ward.protocol_id), ZoneInfo(ward.timezone), admitted, **details
         )
         patient = session.execute(
             select(Patient).where(Patient.mrn == record_number).with_for_update()
         ).scalar_one_or_none()
+        if key is not None:
+            # Looked up after the patient's lock: a returning patient's admission sent
+            # twice at once finds the first one here once it has committed.
+            again = _admission_by_key(session, key, record_number)
+            if again is not None:
+                return again
         if patient is None:
             patient = Patient(
                 ward_id=ward.id,
@@ -184,13 +262,13 @@ def admit(
                 entered_by=acting.user_id,
                 entered_at=now,
                 updated_at=now,
-                **details,
+                **columns,
             )
             session.add(patient)
             try:
                 session.flush()
             except IntegrityError:
-                raise Conflict(f"MRN {record_number} was admitted at the same moment") from None
+                raise _SameMoment(f"MRN {record_number} was admitted at the same moment") from None
             audit(uow, acting, "patient.create", patient)
         else:
             if patient.ward_id != ward.id:
@@ -205,8 +283,8 @@ def admit(
                     f"patient with MRN {record_number} already has an open episode {open_episode[0]}"
                 )
             before = snapshot(patient)
-            for key, value in {"name": full_name, "bed": bed_label, **details}.items():
-                setattr(patient, key, value)
+            for name, value in {"name": full_name, "bed": bed_label, **columns}.items():
+                setattr(patient, name, value)
             patient.updated_at = now
             audit(uow, acting, "patient.update", patient, before=before)
         session.flush()
@@ -227,8 +305,15 @@ def admit(
             first_line_note=note,
             entered_by=acting.user_id,
             entered_at=now,
+            idempotency_key=key,
         )
         session.add(episode)
+        try:
+            session.flush()
+        except IntegrityError:
+            raise _SameMoment(
+                f"patient with MRN {record_number} was admitted at the same moment"
+            ) from None
         audit(uow, acting, "episode.admit", episode)
         uow.commit()
         return AdmissionResult(

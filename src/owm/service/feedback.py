@@ -4,17 +4,22 @@
 The seed article ends by asking readers for a 1-5 star rating; owm asks each
 patient at discharge, on the ward's device (recorded by the nurse or physician
 signed in there). Any signed-in user can report a problem with a recommendation;
-physicians, pharmacists and admins review and close reports.
+physicians, pharmacists and admins review and close reports. A report may carry
+its form's idempotency key (unique per reporter in the database), so a form sent
+twice is one report on any server process.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from owm.service.actor import Actor
 from owm.service.common import (
     audit,
     begin,
+    idempotency,
     load_episode,
     optional_text,
     required_text,
@@ -68,12 +73,86 @@ def report_problem(
     text: str,
     episode_id: int | None = None,
     recommendation_id: int | None = None,
+    idempotency_key: str | None = None,
 ) -> ProblemReportView:
-    """Report a problem with a recommendation (the log row shown, or an episode)."""
+    """Report a problem with a recommendation (the log row shown, or an episode).
+
+    The same `idempotency_key` from the same person again returns the report it made
+    (`replayed=True`); with other words or about another recommendation, Conflict.
+    """
     body = required_text(text, field="text")
+    key = idempotency(idempotency_key)
+    try:
+        return _report_problem(
+            uow,
+            actor,
+            body=body,
+            episode_id=episode_id,
+            recommendation_id=recommendation_id,
+            key=key,
+        )
+    except IntegrityError:
+        # The same key stored at the same moment by another request: answer with it.
+        if key is None or actor.user_id is None:
+            raise
+        with uow.read():
+            again = _report_by_key(
+                uow.session, actor.user_id, key, body, episode_id, recommendation_id
+            )
+        if again is None:
+            raise
+        return again
+
+
+def _report_by_key(
+    session: Session,
+    user_id: int,
+    key: str,
+    body: str,
+    episode_id: int | None,
+    recommendation_id: int | None,
+) -> ProblemReportView | None:
+    """The report this person already made under `key`, or None (Conflict when it differs)."""
+    row = session.execute(
+        select(ProblemReport).where(
+            ProblemReport.reported_by == user_id, ProblemReport.idempotency_key == key
+        )
+    ).scalar_one_or_none()
+    if row is None:
+        return None
+    if row.text != body or (
+        recommendation_id is not None and row.recommendation_id != recommendation_id
+    ):
+        raise Conflict(
+            f"idempotency key {key!r} was already used for another problem report "
+            f"({row.id}); nothing was recorded"
+        )
+    if recommendation_id is None and episode_id is not None and row.episode_id != episode_id:
+        raise Conflict(
+            f"idempotency key {key!r} was already used for a problem report about another "
+            f"episode ({row.id}); nothing was recorded"
+        )
+    return view(ProblemReportView, row, replayed=True)
+
+
+def _report_problem(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    body: str,
+    episode_id: int | None,
+    recommendation_id: int | None,
+    key: str | None,
+) -> ProblemReportView:
     with uow:
         acting = begin(uow, actor, Permission.REPORT_PROBLEM)
         session = uow.session
+        if key is not None:
+            again = _report_by_key(
+                session, acting.user_id, key, body, episode_id, recommendation_id
+            )
+            if again is not None:
+                return again
         if recommendation_id is not None:
             log = session.get(RecommendationLog, recommendation_id)
             if log is None:
@@ -92,8 +171,10 @@ def report_problem(
             at=uow.now(),
             reported_by=acting.user_id,
             status="open",
+            idempotency_key=key,
         )
         session.add(row)
+        session.flush()
         audit(uow, acting, "problem_report.record", row)
         uow.commit()
         return view(ProblemReportView, row)

@@ -11,7 +11,7 @@ is named by its number only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -20,7 +20,6 @@ from owm.service.actor import Actor
 from owm.service.common import begin
 from owm.service.errors import InputError, NotFound
 from owm.service.permissions import Permission
-from owm.service.results import ProblemReportView, view
 from owm.store.models import ProblemReport, RecommendationLog, User
 from owm.store.uow import UnitOfWork
 
@@ -29,7 +28,6 @@ __all__ = [
     "ReportedRecommendation",
     "problems_for_review",
     "recommendation_to_report",
-    "same_report_again",
 ]
 
 
@@ -137,40 +135,3 @@ def recommendation_to_report(
         if log is None:
             raise NotFound("recommendation", recommendation_id)
         return _reported(log)
-
-
-def same_report_again(
-    uow: UnitOfWork,
-    actor: Actor,
-    *,
-    text: str,
-    recommendation_id: int | None,
-    episode_id: int | None,
-    within: timedelta = timedelta(minutes=10),
-) -> ProblemReportView | None:
-    """The actor's own report with the same words about the same recommendation (or
-    episode) made in the last `within`, or None: a form sent again is answered with
-    the report it already made, on any server process."""
-    with uow.read():
-        acting = begin(uow, actor, Permission.REPORT_PROBLEM)
-        if acting.user is None:
-            return None
-        query = select(ProblemReport).where(
-            ProblemReport.reported_by == acting.user.id,
-            ProblemReport.text == text.strip(),
-            ProblemReport.at >= uow.now() - within,
-        )
-        if recommendation_id is not None:
-            query = query.where(ProblemReport.recommendation_id == recommendation_id)
-        elif episode_id is not None:
-            query = query.where(
-                ProblemReport.episode_id == episode_id, ProblemReport.recommendation_id.is_(None)
-            )
-        else:
-            query = query.where(
-                ProblemReport.episode_id.is_(None), ProblemReport.recommendation_id.is_(None)
-            )
-        row = uow.session.execute(
-            query.order_by(ProblemReport.id.desc()).limit(1)
-        ).scalar_one_or_none()
-        return view(ProblemReportView, row) if row is not None else None

@@ -131,8 +131,11 @@ class EpisodeView:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AdmissionResult:
+    """A patient admitted (or, for a repeated idempotency key, the admission already made)."""
+
     patient: PatientView
     episode: EpisodeView
+    replayed: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -280,6 +283,7 @@ class ProblemReportView:
     closed_at: datetime | None
     closed_by: int | None
     resolution: str | None
+    replayed: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

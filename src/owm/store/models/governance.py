@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from owm.store.base import Base, utc
@@ -60,7 +60,10 @@ class ProblemReport(Base):
     """ "Report a problem with this recommendation": stored and listed for admins."""
 
     __tablename__ = "problem_report"
-    __table_args__ = (CheckConstraint("status IN ('open', 'closed')", name="status_known"),)
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'closed')", name="status_known"),
+        Index("uq_problem_report_idempotency_key", "reported_by", "idempotency_key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     episode_id: Mapped[int | None] = mapped_column(ForeignKey("episode.id"), index=True)
@@ -72,3 +75,5 @@ class ProblemReport(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     resolution: Mapped[str | None] = mapped_column(Text)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    """The report form's key (unique per reporter): a form sent twice is one report."""

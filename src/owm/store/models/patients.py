@@ -4,7 +4,9 @@ A patient's clinical lists (conditions, allergies, history) use the codes of
 `owm-state/1`; they are validated by the service before they are stored. An
 episode records the first-line offer made at admission (methadone or
 buprenorphine, NICE CG52 / ASAM 2020) and the patient's choice; a patient has at
-most one open episode (a partial unique index on both databases).
+most one open episode (a partial unique index on both databases). The admission's
+idempotency key is unique, so an admission form sent twice opens one episode
+whichever server process answers it.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ class Episode(Base):
             "first_line_choice IN ('methadone', 'buprenorphine', 'declined', 'undecided')",
             name="first_line_choice_known",
         ),
+        Index("uq_episode_idempotency_key", "idempotency_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -85,6 +88,8 @@ class Episode(Base):
     first_line_note: Mapped[str | None] = mapped_column(Text)
     entered_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     entered_at: Mapped[datetime] = utc()
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    """The admission form's key: the same form sent twice opens one episode."""
 
 
 class Discharge(Base):

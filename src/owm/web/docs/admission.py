@@ -10,14 +10,14 @@ ASAM 2020); withdrawal management alone should not be the whole treatment (CRISM
 2017). The form asks whether the offer was made and what the patient chose; when
 it was not made, it asks why.
 
-Sending the form twice admits once: the second admission of the same MRN finds
-the episode the first one opened (the service refuses a second open episode) and
-the page shows that episode instead of an error.
+Sending the form twice admits once: the form carries an idempotency key made when
+it was drawn, stored with the episode it opens (a unique index), so the same form
+again is answered with that episode ("already recorded") on any server process.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -26,13 +26,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from owm.api.deps import UowDep
 from owm.clinical.state import ALLERGIES, CONDITIONS, HISTORY
 from owm.service.admission import admit
-from owm.service.errors import Conflict, InputError, ServiceError
-from owm.service.queries import get_episode, get_patient, list_patients
+from owm.service.errors import InputError, ServiceError
+from owm.service.queries import get_episode, get_patient
 from owm.store.models import FIRST_LINE_CHOICES, SETTINGS
 from owm.web.docs.common import ward_context, ward_of
 from owm.web.errors import error_page, field_errors
-from owm.web.forms import FormProblems, optional_int, optional_text, text
-from owm.web.pages import NavItem, PageUser, PageUserDep, add_nav, page, page_now
+from owm.web.forms import FormProblems, new_key, optional_int, optional_text, text
+from owm.web.pages import NavItem, PageUser, PageUserDep, add_nav, page
 
 __all__ = ["FIRST_LINE_WORDS", "router"]
 
@@ -54,9 +54,6 @@ FIRST_LINE_WORDS: dict[str, tuple[str, str]] = {
     "undecided": ("Not decided yet", "The patient will decide later; offer again."),
 }
 """Each first-line choice as the form and the summary show it."""
-
-RESUBMIT_WINDOW = timedelta(minutes=10)
-"""How recent an admission must be for the same form, sent again, to be taken as the same."""
 
 SEX_CHOICES: tuple[tuple[str, str], ...] = (
     ("", "Not recorded"),
@@ -84,6 +81,7 @@ def _blank() -> dict[str, Any]:
         "first_line_offered": "",
         "first_line_choice": "",
         "first_line_note": "",
+        "idempotency_key": "",
     }
 
 
@@ -116,7 +114,7 @@ def _form_page(
 @router.get("/admit", response_class=HTMLResponse)
 def admission_form(request: Request, user: PageUserDep) -> Response:
     try:
-        return _form_page(request, user, _blank())
+        return _form_page(request, user, {**_blank(), "idempotency_key": new_key()})
     except ServiceError as error:
         return error_page(request, user, error)
 
@@ -166,6 +164,7 @@ def _read(form: Any, problems: FormProblems) -> dict[str, Any]:
         "first_line_offered": offered_text == "yes",
         "first_line_choice": choice,
         "first_line_note": optional_text(form, "first_line_note"),
+        "idempotency_key": optional_text(form, "idempotency_key"),
     }
 
 
@@ -191,36 +190,10 @@ async def admit_patient(request: Request, user: PageUserDep, uow: UowDep) -> Res
         result = admit(uow, user.actor, ward_id=ward.id, **fields)
     except InputError as error:
         return _form_page(request, user, _echo(form), field_errors(error), status_code=422)
-    except Conflict as error:
-        again = _same_admission(uow, user, form, request)
-        if again is not None:
-            return RedirectResponse(f"/episodes/{again}/admission?again=1", status_code=303)
-        return error_page(request, user, error)
     except ServiceError as error:
         return error_page(request, user, error)
-    return RedirectResponse(f"/episodes/{result.episode.id}/admission", status_code=303)
-
-
-def _same_admission(uow: UowDep, user: PageUser, form: Any, request: Request) -> int | None:
-    """The open episode this very form already opened (same MRN, name and first-line
-    choice, admitted in the last few minutes: the form sent twice), else None (a real
-    conflict, shown as such)."""
-    mrn = text(form, "mrn")
-    if not mrn or user.ward is None:
-        return None
-    now = page_now(request)
-    for summary in list_patients(uow, user.actor, ward_id=user.ward.id):
-        episode = summary.episode
-        if summary.patient.mrn != mrn or episode is None:
-            continue
-        same = (
-            summary.patient.name == text(form, "name")
-            and episode.first_line_choice
-            == (text(form, "first_line_choice") or episode.first_line_choice)
-            and timedelta(0) <= now - episode.admitted_at <= RESUBMIT_WINDOW
-        )
-        return episode.id if same else None
-    return None
+    again = "?again=1" if result.replayed else ""
+    return RedirectResponse(f"/episodes/{result.episode.id}/admission{again}", status_code=303)
 
 
 @router.get("/episodes/{episode_id}/admission", response_class=HTMLResponse)

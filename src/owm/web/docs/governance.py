@@ -12,16 +12,13 @@ GET  /governance/overrides[?days=30]                acknowledgements and overrid
 `report_problem_link` (in `templates/docs/_governance.html`) is the button every
 answer carries: the recommendation panel and the handoff import it.
 
-A report form sent twice is stored once: the form carries a one-time key (a key
-already used by this server process answers with the report it stored), and the
-same words about the same recommendation from the same person within a few minutes
-are taken as the same report on any server process.
+A report form sent twice is stored once: the form carries a one-time key, stored
+with the report under a unique index (per reporter), so the same form again is
+answered with the report it made, on any server process.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -31,12 +28,7 @@ from owm.api.deps import UowDep
 from owm.service.errors import InputError, ServiceError
 from owm.service.feedback import close_problem_report, report_problem
 from owm.service.overrides_report import overrides_report
-from owm.service.problem_review import (
-    problems_for_review,
-    recommendation_to_report,
-    same_report_again,
-)
-from owm.service.results import ProblemReportView
+from owm.service.problem_review import problems_for_review, recommendation_to_report
 from owm.web.docs.common import ward_context
 from owm.web.errors import error_page, field_errors
 from owm.web.forms import FormProblems, new_key, optional_int, text
@@ -61,29 +53,6 @@ add_nav(
         key="overrides", label="Overrides", href="/governance/overrides", order=85, roles=_REVIEWERS
     )
 )
-
-
-class _SentForms:
-    """Keys of report forms already stored on this server -> the report (a bounded memory)."""
-
-    def __init__(self, size: int = 2000) -> None:
-        self._seen: OrderedDict[tuple[int, str], ProblemReportView] = OrderedDict()
-        self._lock = threading.Lock()
-        self._size = size
-
-    def get(self, user_id: int, key: str) -> ProblemReportView | None:
-        with self._lock:
-            return self._seen.get((user_id, key))
-
-    def put(self, user_id: int, key: str, report: ProblemReportView) -> None:
-        with self._lock:
-            self._seen[(user_id, key)] = report
-            while len(self._seen) > self._size:
-                self._seen.popitem(last=False)
-
-
-_SENT = _SentForms()
-_ONE_AT_A_TIME = threading.Lock()
 
 
 def _extra(user: PageUser) -> dict[str, Any]:
@@ -157,23 +126,14 @@ async def store_problem(request: Request, user: PageUserDep, uow: UowDep) -> Res
     values = {"text": text(form, "text"), "key": key, "back": _safe_back(text(form, "back"))}
     try:
         problems.raise_if_any()
-        with _ONE_AT_A_TIME:
-            report = _SENT.get(user.id, key) or same_report_again(
-                uow,
-                user.actor,
-                text=values["text"],
-                recommendation_id=recommendation_id,
-                episode_id=None if recommendation_id is not None else episode_id,
-            )
-            if report is None:
-                report = report_problem(
-                    uow,
-                    user.actor,
-                    text=values["text"],
-                    recommendation_id=recommendation_id,
-                    episode_id=None if recommendation_id is not None else episode_id,
-                )
-                _SENT.put(user.id, key, report)
+        report = report_problem(
+            uow,
+            user.actor,
+            text=values["text"],
+            recommendation_id=recommendation_id,
+            episode_id=None if recommendation_id is not None else episode_id,
+            idempotency_key=key,
+        )
     except InputError as error:
         try:
             return _report_form(
