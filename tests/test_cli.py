@@ -344,3 +344,115 @@ def test_text_shows_the_taper_plan() -> None:
     # 1 mg in the 24 h before the decision (20:00 and 08:00): from 0.75 mg/day down
     assert "  from 2026-11-26: 0.375 mg 2 times a day (0.75 mg/day)" in result.stdout
     assert "  from 2026-12-05: stop" in result.stdout
+
+
+# -- the plain `owm evaluate` runs without Typer, and answers as the Typer command does ---
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["evaluate", "s.json"], ("s.json", None, "json")),
+        (["evaluate", "-"], ("-", None, "json")),
+        (["evaluate", "s.json", "--format", "text"], ("s.json", None, "text")),
+        (["evaluate", "--format=text", "s.json"], ("s.json", None, "text")),
+        (["evaluate", "s.json", "--protocol", "u.yaml"], ("s.json", Path("u.yaml"), "json")),
+        (["evaluate", "--protocol=u.yaml", "-", "--format", "xml"], ("-", Path("u.yaml"), "xml")),
+    ],
+)
+def test_plain_evaluate_command_lines(args: list[str], expected: tuple[Any, ...]) -> None:
+    from owm.launch import plain_evaluate
+
+    assert plain_evaluate(args) == expected
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["score", "cows"],
+        ["evaluate"],
+        ["evaluate", "a.json", "b.json"],
+        ["evaluate", "a.json", "--fhir"],
+        ["evaluate", "a.json", "--help"],
+        ["evaluate", "--help"],
+        ["evaluate", "a.json", "--format"],
+        ["evaluate", "a.json", "--format="],
+        ["evaluate", "a.json", "--format", "json", "--format", "text"],
+        ["evaluate", "a.json", "--colour"],
+        ["evaluate", "-x"],
+        ["evaluate", "a.json", "--"],
+    ],
+)
+def test_anything_else_goes_to_the_typer_application(args: list[str]) -> None:
+    from owm.launch import plain_evaluate
+
+    assert plain_evaluate(args) is None
+
+
+def test_the_plain_evaluate_loads_no_command_line_framework() -> None:
+    code = (
+        "import sys\n"
+        f"sys.argv = ['owm', 'evaluate', {str(EXAMPLE)!r}]\n"
+        "from owm.launch import main\n"
+        "main()\n"
+        "loaded = sorted(m for m in ('typer', 'click', 'rich', 'numpy', 'sqlalchemy', 'fastapi')"
+        " if m in sys.modules)\n"
+        "sys.stderr.write(repr(loaded))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["action"] == "give"
+    assert result.stderr == "[]"
+
+
+def _state_with(change: str) -> str:
+    data = example()
+    if change == "bad pulse":
+        data["vitals"][0]["pulse"] = 400
+    elif change == "not an object":
+        return "[1]"
+    elif change == "bad json":
+        return "{"
+    return json.dumps(data)
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin"),
+    [
+        (["evaluate", str(EXAMPLE)], None),
+        (["evaluate", "-", "--format", "text"], _state_with("")),
+        (["evaluate", "-"], _state_with("bad pulse")),
+        (["evaluate", "-"], _state_with("not an object")),
+        (["evaluate", "-"], _state_with("bad json")),
+        (["evaluate", str(EXAMPLE), "--format", "xml"], None),
+        (["evaluate", "/nowhere/state.json"], None),
+        (["evaluate", str(EXAMPLE), "--protocol", "/nowhere/unit.yaml"], None),
+    ],
+    ids=[
+        "json",
+        "text",
+        "bad state",
+        "not an object",
+        "bad json",
+        "bad format",
+        "no file",
+        "no protocol",
+    ],
+)
+def test_the_plain_path_and_the_typer_command_answer_alike(
+    args: list[str], stdin: str | None
+) -> None:
+    from typer.testing import CliRunner
+
+    from owm.cli import app
+
+    plain = owm(*args, stdin=stdin)
+    typer_run = CliRunner().invoke(app, args, input=stdin, env={"COLUMNS": "120", "NO_COLOR": "1"})
+    assert (typer_run.exit_code, typer_run.stdout, typer_run.stderr) == (
+        plain.returncode,
+        plain.stdout,
+        plain.stderr,
+    )

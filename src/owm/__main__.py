@@ -1,5 +1,5 @@
 """`python -m owm`: the same command as the `owm` script."""
 
-from owm.cli import main
+from owm.launch import main
 
 main()

@@ -9,13 +9,13 @@ value and what is allowed.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
 
+from owm import evaluate_command
 from owm.api.token_command import user_token
 from owm.fhir.import_command import import_folder
 from owm.service.commands import audit_app, demo, user_app
@@ -40,7 +40,7 @@ user_app.command("token")(user_token)
 app.command("demo")(demo)
 app.command("import")(import_folder)
 
-BAD_INPUT = 2
+BAD_INPUT = evaluate_command.BAD_INPUT
 
 
 def fail(message: str) -> NoReturn:
@@ -52,23 +52,15 @@ def fail(message: str) -> NoReturn:
 def read_json(source: str) -> Any:
     """A JSON document from a file path, or standard input for '-'."""
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    except OSError as error:
-        fail(f"cannot read {source}: {error.strerror}")
-    except UnicodeDecodeError:
-        fail(f"{source} is not UTF-8 text")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        fail(f"{source} is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}")
+        return evaluate_command.read_json(source)
+    except evaluate_command.BadInput as error:
+        fail(str(error))
 
 
 def protocol_from(path: Path | None) -> Any:
-    from owm.clinical.protocol import ProtocolError, default_protocol, load_protocol
-
     try:
-        return load_protocol(path) if path is not None else default_protocol()
-    except ProtocolError as error:
+        return evaluate_command.protocol_from(path)
+    except evaluate_command.BadInput as error:
         fail(str(error))
 
 
@@ -90,34 +82,11 @@ def evaluate(
     ] = False,
 ) -> None:
     """What the protocol allows now for one patient's state, and why."""
-    from owm.clinical import StateError, parse_state
-    from owm.clinical import evaluate as decide
-
-    if output not in ("json", "text"):
-        fail(f"--format: {output!r} is not allowed; allowed: json, text")
-    rules = protocol_from(protocol)
-    document = read_json(state)
-    if fhir:
-        from owm.fhir import BundleError, import_bundle
-
-        try:
-            parsed = import_bundle(document, rules).state
-        except BundleError as error:
-            fail(str(error))
-    elif not isinstance(document, dict):
-        fail("the state must be a JSON object (owm-state/1)")
-    else:
-        try:
-            parsed = parse_state(document, rules)
-        except StateError as error:
-            fail(str(error))
-    recommendation = decide(parsed, rules)
-    if output == "json":
-        sys.stdout.write(json.dumps(recommendation.to_json(), indent=2) + "\n")
-    else:
-        from owm.textreport import print_recommendation
-
-        print_recommendation(recommendation, parsed.ward.timezone)
+    # the same work as the plain forms that owm.launch runs without Typer
+    try:
+        evaluate_command.run(state, protocol, output, fhir)
+    except evaluate_command.BadInput as error:
+        fail(str(error))
 
 
 @protocol_app.command("show")

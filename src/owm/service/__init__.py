@@ -24,7 +24,7 @@ DoseRefused -> 409, PermissionDenied -> 403, AuthenticationFailed -> 401).
 | discharge | discharge |
 | feedback | rate_stay, report_problem, list_problem_reports, close_problem_report |
 | users | create_user, get_user, list_users, set_password, deactivate_user, issue_token, list_tokens, revoke_token, authenticate, authenticate_token |
-| wards | create_ward, list_wards, get_ward |
+| wards | create_ward, set_ward_contact, list_wards, get_ward |
 | queries | list_patients, get_patient, get_episode, list_episodes, episode_record, list_recommendations, list_audit, override_report |
 
 Times: timezone-aware datetimes (UTC inside); "now" is the unit of work's clock.

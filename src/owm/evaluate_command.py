@@ -1,0 +1,88 @@
+"""`owm evaluate`, the work itself, without the command-line framework.
+
+Why apart from `owm.cli`: scripts and other programs run `owm evaluate` once per
+decision, so its start-up time is the decision's latency. The plain forms of the
+command (see `owm.launch`) run this module directly and never load Typer; the
+Typer command in `owm.cli` calls the same `run`, so both give the same output,
+exit status and messages.
+
+Bad input raises `BadInput`; the caller prints its message on stderr and exits
+with status 2 (`BAD_INPUT`).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from owm.clinical import Protocol
+
+__all__ = ["BAD_INPUT", "OUTPUTS", "BadInput", "protocol_from", "read_json", "run"]
+
+BAD_INPUT = 2
+OUTPUTS = ("json", "text")
+
+
+class BadInput(Exception):
+    """Input owm cannot decide on; the message names the field, the value and what is allowed."""
+
+
+def read_json(source: str) -> Any:
+    """A JSON document from a file path, or standard input for '-'."""
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except OSError as error:
+        raise BadInput(f"cannot read {source}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise BadInput(f"{source} is not UTF-8 text") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise BadInput(
+            f"{source} is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
+        ) from None
+
+
+def protocol_from(path: Path | None) -> Protocol:
+    """The protocol in force: a unit's file, or the shipped one."""
+    from owm.clinical.protocol import ProtocolError, default_protocol, load_protocol
+
+    try:
+        return load_protocol(path) if path is not None else default_protocol()
+    except ProtocolError as error:
+        raise BadInput(str(error)) from None
+
+
+def run(source: str, protocol: Path | None, output: str, fhir: bool = False) -> None:
+    """Decide on one state (or FHIR Bundle) and print the answer as `output` (json or text)."""
+    from owm.clinical import StateError, parse_state
+    from owm.clinical import evaluate as decide
+
+    if output not in OUTPUTS:
+        raise BadInput(f"--format: {output!r} is not allowed; allowed: {', '.join(OUTPUTS)}")
+    rules = protocol_from(protocol)
+    document = read_json(source)
+    if fhir:
+        from owm.fhir import BundleError, import_bundle
+
+        try:
+            parsed = import_bundle(document, rules).state
+        except BundleError as error:
+            raise BadInput(str(error)) from None
+    elif not isinstance(document, dict):
+        raise BadInput("the state must be a JSON object (owm-state/1)")
+    else:
+        try:
+            parsed = parse_state(document, rules)
+        except StateError as error:
+            raise BadInput(str(error)) from None
+    recommendation = decide(parsed, rules)
+    if output == "json":
+        sys.stdout.write(json.dumps(recommendation.to_json(), indent=2) + "\n")
+    else:
+        from owm.textreport import print_recommendation
+
+        print_recommendation(recommendation, parsed.ward.timezone)
