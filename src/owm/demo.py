@@ -28,6 +28,7 @@ __all__ = ["DEMO_USERS", "DEMO_WARD", "DemoReport", "populate"]
 
 DEMO_WARD = "Ward 7 — Withdrawal Unit"
 DEMO_ZONE = "Europe/London"
+DEMO_WARD_CONTACT = "020 7946 0321 (nurses' station, day and night)"
 
 DEMO_USERS: tuple[tuple[str, str, str, str], ...] = (
     # username, role, password (demo only), full name
@@ -547,7 +548,12 @@ def populate(url: str, *, now: datetime | None = None) -> DemoReport:
             existing = set(reading.session.execute(select(Patient.mrn)).scalars())
         if ward_id is None:
             ward_id = wards.create_ward(
-                uow(), system, name=DEMO_WARD, timezone=DEMO_ZONE, protocol_id="clonazepam-adjunct"
+                uow(),
+                system,
+                name=DEMO_WARD,
+                timezone=DEMO_ZONE,
+                protocol_id="clonazepam-adjunct",
+                contact=DEMO_WARD_CONTACT,
             ).id
         actors: dict[str, Any] = {}
         for username, role, password, full_name in DEMO_USERS:

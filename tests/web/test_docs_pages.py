@@ -415,3 +415,30 @@ def test_after_a_long_course_discharge_carries_the_taper_plan_to_the_sheet(app, 
     assert "Your reducing plan for clonazepam" in sheet
     assert "Stop: no more clonazepam." in sheet
     assert "follow the reducing plan on this sheet" in sheet
+
+
+def test_the_admin_sets_the_ward_contact_and_the_sheet_and_handoff_print_it(app, world):
+    admin = as_role(app, world, "admin")
+    settings = admin.get("/wards")
+    assert settings.status_code == 200 and "Ward phone / contact" in settings.text
+    refused = admin.post(f"/wards/{world.ward_id}/contact", {"contact": "ask at reception"})
+    assert refused.status_code == 422 and 'id="err-contact"' in refused.text
+    saved = admin.post(f"/wards/{world.ward_id}/contact", {"contact": "020 7946 0321"})
+    assert saved.status_code == 200 and "Contact saved." in saved.text
+    assert as_role(app, world, "nurse").get("/wards").status_code == 403
+
+    episode = world.admit("C-1", name="Casey Contact")
+    nurse = as_role(app, world, "nurse")
+    sheet = nurse.get(f"/episodes/{episode}/patient-sheet").text
+    assert "Call the ward on 020 7946 0321" in sheet
+    assert "call the ward (Ward 7) on 020 7946 0321" in sheet
+    assert "Ward contact: 020 7946 0321" in nurse.get("/handoff").text
+    pdf = nurse.get("/handoff.pdf")
+    words = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Ward contact: 020 7946 0321" in words
+
+
+def test_without_a_ward_contact_the_sheet_names_the_ward(app, world):
+    episode = world.admit("C-2")
+    sheet = as_role(app, world, "nurse").get(f"/episodes/{episode}/patient-sheet").text
+    assert "call Ward 7." in sheet and "Call the ward on" not in sheet

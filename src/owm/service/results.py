@@ -69,6 +69,7 @@ class WardView:
     name: str
     timezone: str
     protocol_id: str
+    contact: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

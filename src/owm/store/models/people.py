@@ -1,7 +1,8 @@
 """Wards, users and API tokens: who works where, and how they sign in.
 
-A ward carries its IANA time zone (night, course day and screens use it) and the
-id of the protocol it runs. A user has one role (nurse, physician, pharmacist,
+A ward carries its IANA time zone (night, course day and screens use it), the
+id of the protocol it runs and its phone contact (printed on the patient sheet
+and the handoff). A user has one role (nurse, physician, pharmacist,
 admin); passwords are argon2 hashes and API tokens are stored only as SHA-256
 hashes of high-entropy random strings, so the database never holds a secret.
 """
@@ -29,6 +30,8 @@ class Ward(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     protocol_id: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = utc()
+    contact: Mapped[str | None] = mapped_column(String(100))
+    """How patients and other services reach the ward (a phone number), set by an admin."""
 
 
 class User(Base):

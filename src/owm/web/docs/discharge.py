@@ -183,6 +183,7 @@ def sheet(request: Request, episode_id: int, user: PageUserDep, uow: UowDep) -> 
     ward = _ward(user, record.patient.ward_id)
     tz = ward.timezone if ward is not None else "UTC"
     ward_name = ward.name if ward is not None else "the ward"
+    ward_contact = ward.contact if ward is not None else None
     done = record.discharge
     if done is None:
         # Before discharge: a draft with the general advice and the taper plan if one
@@ -199,6 +200,7 @@ def sheet(request: Request, episode_id: int, user: PageUserDep, uow: UowDep) -> 
             psychotherapy_referral=False,
             psychotherapy_service=None,
             taper_plan=now.recommendation.to_json()["taper_plan"],
+            ward_contact=ward_contact,
         )
     else:
         made = patient_sheet(
@@ -209,6 +211,7 @@ def sheet(request: Request, episode_id: int, user: PageUserDep, uow: UowDep) -> 
             psychotherapy_referral=done.psychotherapy_referral,
             psychotherapy_service=done.psychotherapy_service,
             taper_plan=done.taper_plan,
+            ward_contact=ward_contact,
         )
     return page(
         request,

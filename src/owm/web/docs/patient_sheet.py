@@ -108,6 +108,13 @@ class PatientSheet:
     sections: tuple[SheetSection, ...]
     draft: bool = False
     taper: tuple[TaperStepWords, ...] = field(default=())
+    ward_contact: str | None = None
+    """The ward's phone, for "call the ward on ..." (None: not set by the ward)."""
+
+    @property
+    def call_the_ward(self) -> str:
+        """The words "call the ward on 020 ...", or "call the ward" when no number is set."""
+        return f"call the ward on {self.ward_contact}" if self.ward_contact else "call the ward"
 
 
 def _day(value: str | date | None) -> str:
@@ -155,8 +162,12 @@ def patient_sheet(
     psychotherapy_referral: bool,
     psychotherapy_service: str | None,
     taper_plan: list[dict[str, Any]] | tuple[dict[str, Any], ...] | None,
+    ward_contact: str | None = None,
 ) -> PatientSheet:
     """The sheet for one discharge: fixed advice plus the referrals and plan chosen.
+
+    `ward_contact` is the ward's phone (set by an admin): the sheet says "call the
+    ward on ..." with it; without one it says to call the ward by name.
 
     Before the discharge is recorded (`discharged_on` None, `moud_referral` ""), the
     sheet is a draft with the general advice: nothing is said about referrals that
@@ -226,7 +237,11 @@ def patient_sheet(
             "Talking therapy (psychotherapy) helps after withdrawal. You can ask your doctor "
             "for a referral at any time."
         )
-    help_points.append(f"Questions about your treatment: call {ward_name}.")
+    help_points.append(
+        f"Questions about your treatment: call the ward ({ward_name}) on {ward_contact}."
+        if ward_contact
+        else f"Questions about your treatment: call {ward_name}."
+    )
     where_help = SheetSection("Where to get help", tuple(help_points))
     sections = (what, safety, side_effects, emergency, where_help)
     return PatientSheet(
@@ -236,4 +251,5 @@ def patient_sheet(
         draft=discharged_on is None,
         sections=sections,
         taper=taper_words(taper_plan or ()),
+        ward_contact=ward_contact,
     )

@@ -77,12 +77,13 @@ class _HandoffPdf(FPDF):
         )
         self.set_font(FAMILY, "", 9)
         overdue = self.report.overdue_count
+        contact = self.report.ward.contact
         self.cell(
             0,
             5,
             f"Made {ward_datetime(self.report.at, self.tz)} ward time ({self.tz}, 24-hour clock) · "
             f"{len(self.report.patients)} patients · {overdue} overdue task"
-            f"{'' if overdue == 1 else 's'}",
+            f"{'' if overdue == 1 else 's'}" + (f" · Ward contact: {contact}" if contact else ""),
             new_x=XPos.LMARGIN,
             new_y=YPos.NEXT,
         )
