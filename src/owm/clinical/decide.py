@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from owm.clinical import pk
@@ -78,6 +78,19 @@ def _ordered(ctx: Context, findings: Iterable[Finding]) -> tuple[Finding, ...]:
     return tuple(sorted(unique.values(), key=lambda f: (SEVERITY_ORDER[f.severity], rank[f.code])))
 
 
+def _taper_starting_amount(ctx: Context, given: tuple[tuple[datetime, Decimal], ...]) -> Decimal:
+    """The daily amount a taper starts from: the largest 24 h total of the last taper step.
+
+    Taken over every 24 h window ending at a counted dose in the last
+    `taper.step_every_days` days (and now, with a dose recommended now), so that a
+    decision made part-way through a day, before that day's doses, does not start the
+    taper lower than the regimen the patient is on (a cut of two steps at once).
+    """
+    since = ctx.at - timedelta(days=ctx.protocol.taper.step_every_days)
+    ends = [ctx.at, *(a.at for a in ctx.counted_doses if a.at > since)]
+    return max(ctx.total_in_window_ending(end, given) for end in ends)
+
+
 def evaluate(state: PatientState, protocol: Protocol) -> Recommendation:
     """The recommendation for `state` at `state.at` under `protocol`."""
     ctx = Context(state, protocol)
@@ -100,9 +113,7 @@ def evaluate(state: PatientState, protocol: Protocol) -> Recommendation:
 
     taper: tuple[dict[str, object], ...] = ()
     if any(f.code == "taper-needed" for f in findings):
-        daily = ctx.total_24h + (dose or Decimal(0))
-        if daily == 0 and ctx.last_dose is not None:
-            daily = ctx.total_in_window_ending(ctx.last_dose.at)
+        daily = _taper_starting_amount(ctx, given)
         start = (ctx.local_time + timedelta(days=1)).date()
         taper = taper_plan(protocol.taper, daily, start)
 

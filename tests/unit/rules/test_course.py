@@ -7,6 +7,7 @@ the answer then carries a taper plan.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -94,3 +95,16 @@ def test_taper_needed_never_blocks_and_shows_with_any_action() -> None:
     answer = decide(administrations=[dose(ago(d=8)), dose(ago(h=7))])
     assert answer.action == "escalate"
     assert {"course-limit", "taper-needed"} <= set(answer.codes)
+
+
+def test_the_taper_starts_one_step_below_the_regimen_not_below_a_part_day() -> None:
+    """0.5 mg every 8 h (1.5 mg/day), asked 9 h after the last dose: the last 24 h hold
+    only 1 mg, yet the patient's regimen is 1.5 mg/day, so the first step is 1.25 mg/day
+    (one step of 0.125 mg twice daily), not 0.75 mg/day (two steps at once)."""
+    every_8_h = [dose(ago(h=9 + 8 * n)) for n in range(24)]
+    answer = decide(administrations=every_8_h)
+    assert answer.finding("taper-needed") is not None
+    first = answer.taper_plan[0]
+    assert first["daily_mg"] == Decimal("1.25")
+    assert first["dose_mg"] == Decimal("0.625")
+    assert answer.taper_plan[-1]["daily_mg"] == 0
