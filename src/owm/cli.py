@@ -80,11 +80,19 @@ def evaluate(
     fhir: Annotated[
         bool, typer.Option("--fhir", help="The input is a FHIR R4 Bundle instead of owm-state/1.")
     ] = False,
+    timezone: Annotated[
+        str | None,
+        typer.Option(
+            "--timezone",
+            help="With --fhir: the ward's IANA time zone, for a Bundle without owm's "
+            "ward-time-zone extension.",
+        ),
+    ] = None,
 ) -> None:
     """What the protocol allows now for one patient's state, and why."""
     # the same work as the plain forms that owm.launch runs without Typer
     try:
-        evaluate_command.run(state, protocol, output, fhir)
+        evaluate_command.run(state, protocol, output, fhir, timezone)
     except evaluate_command.BadInput as error:
         fail(str(error))
 

@@ -56,21 +56,38 @@ def protocol_from(path: Path | None) -> Protocol:
         raise BadInput(str(error)) from None
 
 
-def run(source: str, protocol: Path | None, output: str, fhir: bool = False) -> None:
-    """Decide on one state (or FHIR Bundle) and print the answer as `output` (json or text)."""
+def run(
+    source: str,
+    protocol: Path | None,
+    output: str,
+    fhir: bool = False,
+    timezone: str | None = None,
+) -> None:
+    """Decide on one state (or FHIR Bundle) and print the answer as `output` (json or text).
+
+    With `fhir`, resources the Bundle holds that owm did not read are printed on stderr as
+    warnings, and `timezone` is the ward's time zone for a Bundle without owm's extension.
+    """
     from owm.clinical import StateError, parse_state
     from owm.clinical import evaluate as decide
 
     if output not in OUTPUTS:
         raise BadInput(f"--format: {output!r} is not allowed; allowed: {', '.join(OUTPUTS)}")
+    if timezone is not None and not fhir:
+        raise BadInput(
+            f"--timezone: {timezone!r} is not allowed without --fhir; "
+            "an owm-state/1 document names its ward's time zone itself"
+        )
     rules = protocol_from(protocol)
     document = read_json(source)
     if fhir:
-        from owm.fhir import BundleError, import_bundle
+        from owm.fhir.evaluate import FhirInputError, state_from_bundle
 
         try:
-            parsed = import_bundle(document, rules).state
-        except BundleError as error:
+            parsed = state_from_bundle(
+                document, rules, timezone=timezone, warn=lambda line: sys.stderr.write(line + "\n")
+            )
+        except FhirInputError as error:
             raise BadInput(str(error)) from None
     elif not isinstance(document, dict):
         raise BadInput("the state must be a JSON object (owm-state/1)")

@@ -94,3 +94,95 @@ def test_the_installed_command_reads_a_bundle_from_standard_input() -> None:
     answer = json.loads(done.stdout)
     assert answer["action"] == "escalate"
     assert "opioid-benzodiazepine" in [f["code"] for f in answer["findings"]]
+
+
+def _without_ward_timezone(bundle: dict[str, Any]) -> dict[str, Any]:
+    from owm.fhir.codes import EXT
+
+    for entry in bundle["entry"]:
+        resource = entry["resource"]
+        if resource["resourceType"] == "Encounter":
+            resource["extension"] = [
+                e for e in resource.get("extension", []) if e["url"] != EXT.ward_timezone
+            ]
+    return bundle
+
+
+def test_timezone_gives_the_wards_zone_to_a_bundle_without_the_extension(tmp_path: Path) -> None:
+    document = vignette_state("02-night-dose")  # a night dose: the zone changes the answer
+    runner = CliRunner()
+    plain = runner.invoke(app, ["evaluate", _write(tmp_path, "state.json", document)])
+    bare = _write(tmp_path, "bundle.json", _without_ward_timezone(_bundle(document)))
+    given = runner.invoke(app, ["evaluate", "--fhir", "--timezone", "Europe/London", bare])
+    assert given.exit_code == 0, given.output
+    assert given.stdout == plain.stdout
+    elsewhere = runner.invoke(app, ["evaluate", "--fhir", "--timezone", "Asia/Tokyo", bare])
+    assert elsewhere.exit_code == 0, elsewhere.output
+    assert json.loads(elsewhere.stdout)["dose_mg"] != json.loads(plain.stdout)["dose_mg"]
+
+
+def test_without_extension_or_timezone_the_error_names_what_is_missing(tmp_path: Path) -> None:
+    bare = _write(
+        tmp_path, "b.json", _without_ward_timezone(_bundle(vignette_state("01-base-give")))
+    )
+    result = CliRunner().invoke(app, ["evaluate", "--fhir", bare])
+    assert result.exit_code == 2
+    assert "ward's time zone is missing" in result.stderr
+    assert "--timezone ZONE" in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--fhir", "--timezone", "Mars/Olympus"], "--timezone: 'Mars/Olympus' is not allowed"),
+        (["--timezone", "Europe/London"], "not allowed without --fhir"),
+    ],
+)
+def test_a_bad_timezone_exits_2(args: list[str], message: str, tmp_path: Path) -> None:
+    bundle = _write(tmp_path, "b.json", _bundle(vignette_state("01-base-give")))
+    result = CliRunner().invoke(app, ["evaluate", *args, bundle])
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_resources_not_read_are_warned_about_on_stderr(tmp_path: Path) -> None:
+    bundle = _bundle(vignette_state("01-base-give"))
+    patient = bundle["entry"][0]["fullUrl"]
+    bundle["entry"].append(
+        {
+            "fullUrl": "urn:uuid:7d1f1f7e-0000-4000-8000-000000000001",
+            "resource": {
+                "resourceType": "Condition",
+                "id": "htn",
+                "clinicalStatus": {
+                    "coding": [
+                        {
+                            "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
+                            "code": "active",
+                        }
+                    ]
+                },
+                "code": {"text": "Essential hypertension"},
+                "subject": {"reference": patient},
+            },
+        }
+    )
+    bundle["entry"].append(
+        {"resource": {"resourceType": "Practitioner", "id": "dr1", "gender": "female"}}
+    )
+    result = CliRunner().invoke(app, ["evaluate", "--fhir", _write(tmp_path, "b.json", bundle)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["action"] == "give"
+    lines = result.stderr.splitlines()
+    assert any(
+        line.startswith("warning: not read, owm decided without it")
+        and "Condition/htn" in line
+        and "Essential hypertension" in line
+        for line in lines
+    )
+    assert any(
+        line.startswith("warning: not read: Practitioner/dr1") and "resource type" in line
+        for line in lines
+    )
+    assert sum("Condition/htn" in line for line in lines) == 1

@@ -21,7 +21,11 @@ Encounter or `timezone=`).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -48,6 +52,7 @@ from owm.fhir.reading import (
     moment_of,
 )
 from owm.terminology import classify
+from owm.terminology.conditions import NAMES, concept_targets
 
 __all__ = ["BundleError", "ImportResult", "import_bundle"]
 
@@ -82,28 +87,80 @@ class ImportResult:
     """The Encounter the episode was read from (None when the Bundle has none)."""
     bundle_timezone: str | None = None
     """The ward time zone the Bundle itself gives (owm's Encounter extension), if any."""
+    unmapped: tuple[str, ...] = ()
+    """Active Conditions and AllergyIntolerances owm has no code for (each also in `ignored`):
+    a clinician must look at them, since owm decided without them."""
+
+
+VALID_CACHE_SIZE = 20_000
+"""Resources remembered as valid (by a digest of their content) per process."""
+
+
+class _ValidCache:
+    """Digests of resources that passed validation: a resource is valid or not by its
+    content alone, so the CDS Hooks service, which sees the same chart on every call,
+    validates each resource once instead of on every call (answers stay identical)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._seen: OrderedDict[bytes, None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def digest(resource: Mapping[str, Any]) -> bytes | None:
+        try:
+            text = json.dumps(resource, sort_keys=True, separators=(",", ":"), allow_nan=False)
+        except (TypeError, ValueError):
+            return None
+        return hashlib.sha256(text.encode()).digest()
+
+    def __contains__(self, key: bytes) -> bool:
+        with self._lock:
+            if key in self._seen:
+                self._seen.move_to_end(key)
+                return True
+            return False
+
+    def add(self, key: bytes) -> None:
+        with self._lock:
+            self._seen[key] = None
+            while len(self._seen) > self.size:
+                self._seen.popitem(last=False)
+
+
+_VALID = _ValidCache(VALID_CACHE_SIZE)
 
 
 def _validate(read: Reader, entries: list[Entry]) -> None:
     """Structural validation of each resource with fhir.resources' R4B models."""
     for entry in entries:
-        kind = entry.resource.get("resourceType")
-        try:
-            model = get_fhir_model_class(str(kind))
-        except (KeyError, ValueError):
-            read.problem(entry, "resourceType", f"{kind!r} is not a FHIR R4 resource type")
+        key = _ValidCache.digest(entry.resource)
+        if key is not None and key in _VALID:
             continue
-        try:
-            model.model_validate(entry.resource)
-        except pydantic.ValidationError as error:
-            for item in error.errors(include_url=False):
-                path = ".".join(
-                    f"[{p}]" if isinstance(p, int) else str(p) for p in item["loc"]
-                ).replace(".[", "[")
-                message = str(item["msg"]).removeprefix("Value error, ")
-                read.problem(entry, path or "(resource)", f"{message} (got {item.get('input')!r})")
-        except (TypeError, ValueError, KeyError) as error:
-            read.problem(entry, "(resource)", f"not a valid {kind}: {error}")
+        before = len(read.problems)
+        _validate_one(read, entry)
+        if key is not None and len(read.problems) == before:
+            _VALID.add(key)
+
+
+def _validate_one(read: Reader, entry: Entry) -> None:
+    kind = entry.resource.get("resourceType")
+    try:
+        model = get_fhir_model_class(str(kind))
+    except (KeyError, ValueError):
+        read.problem(entry, "resourceType", f"{kind!r} is not a FHIR R4 resource type")
+        return
+    try:
+        model.model_validate(entry.resource)
+    except pydantic.ValidationError as error:
+        for item in error.errors(include_url=False):
+            path = ".".join(
+                f"[{p}]" if isinstance(p, int) else str(p) for p in item["loc"]
+            ).replace(".[", "[")
+            message = str(item["msg"]).removeprefix("Value error, ")
+            read.problem(entry, path or "(resource)", f"{message} (got {item.get('input')!r})")
+    except (TypeError, ValueError, KeyError) as error:
+        read.problem(entry, "(resource)", f"not a valid {kind}: {error}")
 
 
 def _age_at(birth: str, at: str, zone: str | None) -> int | None:
@@ -178,9 +235,11 @@ def import_bundle(
     patients = of_type("Patient")
     encounter = _encounter(read, of_type("Encounter"), state, timezone)
     _patient(read, patients, state)
-    _conditions(read, of_type("Condition"), state)
+    pregnancy: list[Entry] = []
+    _conditions(read, of_type("Condition"), state, pregnancy)
     _allergies(read, of_type("AllergyIntolerance"), state)
     read_observations(read, of_type("Observation"), state)
+    _pregnancy(read, pregnancy, state)
     medicines = of_type("MedicationStatement") + of_type("MedicationRequest")
     read_medications(read, sorted(medicines, key=lambda e: e.index), state, urls)
     read_administrations(
@@ -205,6 +264,7 @@ def import_bundle(
         patient=patients[0].resource if len(patients) == 1 else None,
         encounter=encounter.resource if encounter is not None else None,
         bundle_timezone=zone,
+        unmapped=tuple(read.unmapped),
     )
 
 
@@ -333,23 +393,76 @@ def _encounter(
     return chosen[0] if chosen else None
 
 
-def _conditions(read: Reader, conditions: list[Entry], state: dict[str, Any]) -> None:
+def described(concept: Any) -> str:
+    """A concept as a person reads it: its text and each coding (system, code, display)."""
+    text = concept.get("text") if isinstance(concept, dict) else None
+    parts = []
+    for coding in codings(concept):
+        system = str(coding.get("system") or "no system")
+        name = NAMES.get(system, system)
+        display = coding.get("display")
+        parts.append(f"{name} {coding.get('code')}" + (f" {display!r}" if display else ""))
+    head = repr(text) if isinstance(text, str) and text.strip() else ""
+    if parts:
+        return f"{head} ({'; '.join(parts)})".strip()
+    return head or "no code and no text"
+
+
+def _add(read: Reader, entry: Entry, patient: dict[str, Any], key: str, code: str) -> None:
+    items = patient.setdefault(key, [])
+    if code not in items:
+        read.origin[f"patient.{key}[{len(items)}]"] = f"{entry.label} code"
+        items.append(code)
+
+
+def _apply(
+    read: Reader,
+    entry: Entry,
+    patient: dict[str, Any],
+    found: frozenset[str],
+    pregnancy: list[Entry],
+) -> None:
+    """Put the owm meanings of a clinically active resource into the state."""
+    for target in sorted(found):
+        kind, _, code = target.partition(":")
+        if target == "pregnant":
+            pregnancy.append(entry)
+        elif kind == "condition":
+            _add(read, entry, patient, "conditions", code)
+        elif kind == "history":
+            _add(read, entry, patient, "history", code)
+        elif kind == "allergy":
+            _add(read, entry, patient, "allergies", code)
+
+
+def _conditions(
+    read: Reader, conditions: list[Entry], state: dict[str, Any], pregnancy: list[Entry]
+) -> None:
+    """owm's own condition and history codes, and the SNOMED CT / ICD-10 codes that mean them.
+
+    An active Condition owm cannot map is listed (`Reader.not_mapped`), never dropped silently.
+    """
     patient = state.setdefault("patient", {})
     for entry in conditions:
         concept = entry.resource.get("code")
         condition = code_in(concept, SYSTEM.condition)
         history = code_in(concept, SYSTEM.history)
-        if condition is None and history is None:
-            read.ignore(entry, "not one of owm's conditions or history codes")
+        found: frozenset[str]
+        if condition is not None or history is not None:
+            found = frozenset([f"condition:{condition}"] if condition else [f"history:{history}"])
+        else:
+            found = concept_targets(codings(concept))
+        active = clinically_active(entry)
+        if not found:
+            if active:
+                read.not_mapped(entry, described(concept))
+            else:
+                read.ignore(entry, "not clinically active")
             continue
-        if not clinically_active(entry):
+        if not active:
             read.ignore(entry, "not clinically active")
             continue
-        key, code = ("conditions", condition) if condition else ("history", history)
-        items = patient.setdefault(key, [])
-        if code not in items:
-            read.origin[f"patient.{key}[{len(items)}]"] = f"{entry.label} code"
-            items.append(code)
+        _apply(read, entry, patient, found, pregnancy)
 
 
 def _allergies(read: Reader, allergies: list[Entry], state: dict[str, Any]) -> None:
@@ -357,7 +470,8 @@ def _allergies(read: Reader, allergies: list[Entry], state: dict[str, Any]) -> N
     for entry in allergies:
         concept = entry.resource.get("code")
         code = code_in(concept, SYSTEM.allergy)
-        if code is None:
+        found = frozenset([f"allergy:{code}"]) if code else concept_targets(codings(concept))
+        if not found:
             text = " ".join(
                 [str(concept.get("text", "")) if isinstance(concept, dict) else ""]
                 + [str(c.get("display", "")) for c in codings(concept)]
@@ -366,17 +480,38 @@ def _allergies(read: Reader, allergies: list[Entry], state: dict[str, Any]) -> N
             if "benzodiazepine" in classify(rxnorm=rxnorm, name=text) or re.search(
                 r"\bbenzodiazepines?\b", text, re.IGNORECASE
             ):
-                code = "benzodiazepines"
-        if code is None:
-            read.ignore(entry, "not an allergy owm decides on (benzodiazepines)")
+                found = frozenset(["allergy:benzodiazepines"])
+        active = clinically_active(entry)
+        if not found:
+            if active:
+                read.not_mapped(entry, described(concept))
+            else:
+                read.ignore(entry, "not clinically active")
             continue
-        if not clinically_active(entry):
+        if not active:
             read.ignore(entry, "not clinically active")
             continue
-        items = patient.setdefault("allergies", [])
-        if code not in items:
-            read.origin[f"patient.allergies[{len(items)}]"] = f"{entry.label} code"
-            items.append(code)
+        _apply(read, entry, patient, found, [])
+
+
+def _pregnancy(read: Reader, conditions: list[Entry], state: dict[str, Any]) -> None:
+    """An active pregnancy Condition makes the patient pregnant, unless an Observation says
+    not pregnant: then the Bundle contradicts itself and owm does not choose."""
+    if not conditions:
+        return
+    patient = state.setdefault("patient", {})
+    if patient.get("pregnant") is False:
+        read.problem(
+            conditions[0],
+            "code",
+            f"an active pregnancy Condition, but {read.origin.get('patient.pregnant', 'an Observation')} "
+            "says not pregnant; allowed: one answer (resolve the Condition, or record the "
+            "pregnancy status again)",
+        )
+        return
+    if "pregnant" not in patient:
+        read.origin["patient.pregnant"] = f"{conditions[0].label} code"
+    patient["pregnant"] = True
 
 
 def _acknowledgements(read: Reader, issues: list[Entry], state: dict[str, Any]) -> None:

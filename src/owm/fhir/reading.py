@@ -84,6 +84,8 @@ class Reader:
     origin: dict[str, str] = field(default_factory=dict)
     sources: dict[str, RecordSource] = field(default_factory=dict)
     """State path of each record (`assessments[0]`, `alcohol.last_drink_at`) -> its resources."""
+    unmapped: list[str] = field(default_factory=list)
+    """Active Conditions and AllergyIntolerances owm could not map (also in `ignored`)."""
 
     def problem(self, entry: Entry | None, element: str, message: str) -> None:
         where = entry.label if entry is not None else "Bundle"
@@ -91,6 +93,12 @@ class Reader:
 
     def ignore(self, entry: Entry, why: str) -> None:
         self.ignored.append(f"{entry.label}: {why}")
+
+    def not_mapped(self, entry: Entry, what: str) -> None:
+        """An active Condition or AllergyIntolerance whose codes owm does not read."""
+        line = f"{entry.label}: {what}"
+        self.unmapped.append(line)
+        self.ignored.append(f"{line}: no code owm reads; a clinician must check it")
 
     def record(self, path: str, entry: Entry, at: str | None = None) -> None:
         """Remember that the state record at `path` was read (also) from `entry`."""
