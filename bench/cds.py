@@ -10,7 +10,14 @@ keep-alive sends one request at a time. Measured, each with a fresh signed JWT
 - rec11: the CDC rec. 11 conformance request `request-benzo-trigger-with-opioid`
   (order-select, everything prefetched, one warning card);
 - clonazepam: a clonazepam order-select for the base vignette exported to FHIR
-  and prefetched (owm reads the Bundle and evaluates: one card).
+  and prefetched (owm reads the Bundle and evaluates: one card). The same chart
+  on every call, as an EHR sends it on order-select and again on order-sign:
+  each resource is validated once (owm remembers valid resources by digest);
+- clonazepam, chart not seen before: the same with that memory emptied before
+  every request (every resource validated with fhir.resources' models again);
+- clonazepam, owm database: the router with a SQLite database (a temporary
+  file, one ward): each token's jti is stored in the database and the patient is
+  looked up by MRN, as `owm serve` runs it.
 
 Target: p99 <= 20 ms for a prefetched request (the CDS Hooks specification asks
 for well under 500 ms). Figures are printed, never asserted; the ratio to the
@@ -22,6 +29,7 @@ from __future__ import annotations
 import json
 import statistics
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -36,6 +44,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
 
 from owm.api.cds import CdsConfig, ClientConfig, cds_router
+from owm.fhir import importer
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -115,6 +124,30 @@ def _clonazepam_request() -> tuple[dict[str, Any], Any]:
     return body, at
 
 
+def _database_app(folder: Path, config: CdsConfig, at: Any) -> tuple[Any, FastAPI]:
+    """The CDS router on a migrated SQLite database with one ward (jti and MRN in the database)."""
+    from owm.config import make_engine
+    from owm.service.actor import Actor
+    from owm.service.wards import create_ward
+    from owm.store.migrate import migrate
+    from owm.store.uow import UnitOfWork, session_factory
+
+    url = f"sqlite:///{folder / 'owm.db'}"
+    migrate(url)
+    engine = make_engine(url)
+    sessions = session_factory(engine)
+    create_ward(
+        UnitOfWork(sessions),
+        Actor.system("bench"),
+        name="Ward 7",
+        timezone="Europe/London",
+        protocol_id="clonazepam-adjunct",
+    )
+    app = FastAPI()
+    app.include_router(cds_router(config, clock=lambda: at, sessions=sessions))
+    return engine, app
+
+
 def _measure(send: Callable[[int], httpx.Response], rounds: int) -> tuple[list[float], float]:
     for i in range(min(200, rounds // 5)):  # warm up
         send(i)
@@ -134,20 +167,31 @@ def main(rounds: int = 2000) -> None:
     public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
     public.update({"kid": "bench", "alg": "RS384"})
     clonazepam_body, at = _clonazepam_request()
-    config = CdsConfig(clients={ISSUER: ClientConfig(iss=ISSUER, jwks={"keys": [public]})})
+    # The conformance request names this FHIR server (its prefetch is complete).
+    servers = frozenset({"http://localhost:8080/fhir"})
+    config = CdsConfig(
+        clients={ISSUER: ClientConfig(iss=ISSUER, jwks={"keys": [public]}, fhir_servers=servers)}
+    )
     app = FastAPI()
     app.include_router(cds_router(config, clock=lambda: at))
+    folder = tempfile.TemporaryDirectory()
+    engine, db_app = _database_app(Path(folder.name), config, at)
 
     @app.post("/bare")
     async def bare(body: dict[str, Any]) -> dict[str, Any]:
         return {"cards": []}
 
     rec11_body = json.loads(REC11.read_text(encoding="utf-8"))
-    with Server(app) as base, httpx.Client(base_url=base, timeout=30) as client:
+    with (
+        Server(app) as base,
+        Server(db_app) as db_base,
+        httpx.Client(base_url=base, timeout=30) as client,
+        httpx.Client(base_url=db_base, timeout=30) as db_client,
+    ):
         total = rounds + min(200, rounds // 5)
 
-        def tokens(path: str) -> list[str]:
-            aud = f"{base}{path}"
+        def tokens(path: str, server: str = base) -> list[str]:
+            aud = f"{server}{path}"
             now = int(time.time())
             return [
                 jwt.encode(
@@ -168,30 +212,30 @@ def main(rounds: int = 2000) -> None:
         results: dict[str, tuple[list[float], float]] = {}
         bare_samples = _measure(lambda i: client.post("/bare", json=rec11_body), rounds)
         results["bare FastAPI endpoint (baseline)"] = bare_samples
-        for name, path, body in (
-            (
-                "rec11 prefetched (order-select, 1 card)",
-                "/cds-services/owm-order-select",
-                rec11_body,
-            ),
-            (
-                "clonazepam prefetched (evaluate, 1 card)",
-                "/cds-services/owm-order-select",
-                clonazepam_body,
-            ),
+        select = "/cds-services/owm-order-select"
+        for name, body, http, cold in (
+            ("rec11 prefetched (order-select, 1 card)", rec11_body, client, False),
+            ("clonazepam prefetched (evaluate, 1 card)", clonazepam_body, client, False),
+            ("clonazepam prefetched, chart not seen before", clonazepam_body, client, True),
+            ("clonazepam prefetched, owm database (SQLite)", clonazepam_body, db_client, False),
         ):
-            signed = iter(tokens(path))
+            signed = iter(tokens(select, str(http.base_url).rstrip("/")))
 
             def send(
                 _: int,
-                path: str = path,
                 body: dict[str, Any] = body,
+                http: httpx.Client = http,
                 signed: Any = signed,
+                cold: bool = cold,
             ) -> httpx.Response:
+                if cold:
+                    importer._VALID = importer._ValidCache(importer.VALID_CACHE_SIZE)
                 headers = {"Authorization": f"Bearer {next(signed)}"}
-                return client.post(path, json=body, headers=headers)
+                return http.post(select, json=body, headers=headers)
 
             results[name] = _measure(send, rounds)
+    engine.dispose()
+    folder.cleanup()
 
     baseline_p50 = statistics.median(bare_samples[0])
     baseline_rate = bare_samples[1]

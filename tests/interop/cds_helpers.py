@@ -387,11 +387,21 @@ class Caller:
         return self.http.post(f"{self.base}{path}", json=body, headers=self.auth(path, **token))
 
 
-def trusting(signer: Signer, **config: Any) -> CdsConfig:
-    """A configuration that trusts ISSUER with `signer`'s key (inline JWK Set)."""
-    from owm.api.cds import ClientConfig
+CONFORMANCE_FHIR = "http://localhost:8080/fhir"
+"""The fhirServer every conformance request names (its prefetch is complete)."""
 
-    return CdsConfig(clients={ISSUER: ClientConfig(iss=ISSUER, jwks=signer.jwks)}, **config)
+
+def trusting(signer: Signer, fhir_servers: tuple[str, ...] = (), **config: Any) -> CdsConfig:
+    """A configuration that trusts ISSUER with `signer`'s key (inline JWK Set), whose calls
+    may name the conformance requests' FHIR server and `fhir_servers`."""
+    from owm.api.cds import ClientConfig
+    from owm.api.cds.config import fhir_server_url
+
+    servers = frozenset(
+        url for url in map(fhir_server_url, (CONFORMANCE_FHIR, *fhir_servers)) if url is not None
+    )
+    client = ClientConfig(iss=ISSUER, jwks=signer.jwks, fhir_servers=servers)
+    return CdsConfig(clients={ISSUER: client}, **config)
 
 
 VIGNETTES = Path(__file__).resolve().parents[3] / "shared" / "vignettes"

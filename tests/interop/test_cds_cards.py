@@ -132,9 +132,10 @@ def test_a_benzodiazepine_draft_with_a_current_opioid_warns_and_offers_to_cancel
         }
     ]
     assert suggestion["label"] == "Cancel the draft lorazepam order"
-    assert card["links"] == [
-        {"label": "Open the patient in owm", "url": f"{BASE}/patients/{P}", "type": "absolute"}
-    ]
+    # Without owm's database there is no owm patient to open: the card points to the board.
+    (link,) = card["links"]
+    assert link["url"] == f"{BASE}/"
+    assert "owm's ward board" in link["label"]
 
 
 def test_nothing_to_say_without_a_pair(caller: Caller) -> None:
@@ -475,3 +476,50 @@ def test_resources_owm_does_not_read_do_not_stop_the_evaluation(signer: Signer) 
         (card,) = client.cards(body)
         client.close()
     assert card["source"]["topic"]["code"] == "clonazepam-give"
+
+
+def test_the_card_lists_conditions_owm_could_not_read(signer: Signer) -> None:
+    patient = vignette_patient("01-base-give")
+    prefetch = patient.prefetch()
+    unread = {
+        "resourceType": "Condition",
+        "id": "htn",
+        "clinicalStatus": {
+            "coding": [
+                {
+                    "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
+                    "code": "active",
+                }
+            ]
+        },
+        "code": {
+            "coding": [
+                {"system": "http://snomed.info/sct", "code": "59621000", "display": "Hypertension"}
+            ],
+            "text": "Essential *hypertension*",
+        },
+        "subject": {"reference": f"Patient/{patient.patient_id}"},
+    }
+    prefetch["conditions"] = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "entry": [{"resource": unread}],
+    }
+    body = hook_request(
+        "order-select",
+        patient.patient_id,
+        drafts=[clonazepam_order("czp-1", patient.patient_id)],
+        prefetch=prefetch,
+    )
+    with owm_cds(trusting(signer), clock=patient.clock()) as owm:
+        client = Caller(owm.url, signer)
+        try:
+            cards = client.cards(body)
+        finally:
+            client.close()
+    card = next(c for c in cards if c["source"]["topic"]["code"].startswith("clonazepam-"))
+    assert card["source"]["topic"]["code"] == "clonazepam-give"
+    assert "**Not read by owm: check these yourself**" in card["detail"]
+    line = next(x for x in card["detail"].splitlines() if "Condition/htn" in x)
+    # The EHR's text is shown as text: its markdown is escaped.
+    assert "Essential \\*hypertension\\*" in line and "SNOMED CT 59621000" in line

@@ -50,11 +50,24 @@ PATIENT_RESOURCE = {
 }
 
 
-@pytest.fixture
-def ehr() -> Iterator[tuple[EhrStandIn, str]]:
-    stand_in = EhrStandIn(resources=[PATIENT_RESOURCE, OXYCODONE])
+@pytest.fixture(scope="module")
+def ehr_server() -> Iterator[tuple[EhrStandIn, str, str]]:
+    """The EHR stand-in (one server for the module), and the URL of a server that is gone."""
+    with LiveServer(EhrStandIn().app()) as server:
+        gone = f"{server.url}/fhir"
+    stand_in = EhrStandIn()
     with LiveServer(stand_in.app()) as server:
-        yield stand_in, f"{server.url}/fhir"
+        yield stand_in, f"{server.url}/fhir", gone
+
+
+@pytest.fixture
+def ehr(ehr_server: tuple[EhrStandIn, str, str]) -> tuple[EhrStandIn, str]:
+    """The stand-in as each test starts: the patient and an oxycodone order, answering at once."""
+    stand_in, fhir, _ = ehr_server
+    fresh = EhrStandIn(resources=[PATIENT_RESOURCE, OXYCODONE])
+    for name in ("resources", "token", "refuse", "delay", "page_size", "requests"):
+        setattr(stand_in, name, getattr(fresh, name))
+    return stand_in, fhir
 
 
 @pytest.fixture(scope="module")
@@ -63,8 +76,10 @@ def signer() -> Signer:
 
 
 @pytest.fixture(scope="module")
-def caller(signer: Signer) -> Iterator[Caller]:
-    with owm_cds(trusting(signer, fhir_timeout=1.0, max_fhir_pages=3)) as server:
+def caller(signer: Signer, ehr_server: tuple[EhrStandIn, str, str]) -> Iterator[Caller]:
+    _, fhir, gone = ehr_server
+    config = trusting(signer, fhir_servers=(fhir, gone), fhir_timeout=1.0, max_fhir_pages=3)
+    with owm_cds(config) as server:
         client = Caller(server.url, signer)
         yield client
         client.close()
@@ -175,9 +190,10 @@ def test_an_unknown_patient_is_412(caller: Caller, ehr: tuple[EhrStandIn, str]) 
     assert "404" in response.json()["detail"]
 
 
-def test_an_unreachable_server_is_412(caller: Caller) -> None:
-    with LiveServer(EhrStandIn().app()) as server:
-        gone = f"{server.url}/fhir"
+def test_an_unreachable_server_is_412(
+    caller: Caller, ehr_server: tuple[EhrStandIn, str, str]
+) -> None:
+    gone = ehr_server[2]
     response = caller.call("owm-order-sign", order(gone, token="t"))
     assert response.status_code == 412
 
@@ -213,7 +229,10 @@ def test_clonazepam_advice_from_fetched_data_matches_the_vignette(
 ) -> None:
     patient = vignette_patient(name)
     stand_in = EhrStandIn(resources=patient.resources)
-    with LiveServer(stand_in.app()) as ehr, owm_cds(trusting(signer), clock=patient.clock()) as owm:
+    with (
+        LiveServer(stand_in.app()) as ehr,
+        owm_cds(trusting(signer, fhir_servers=(f"{ehr.url}/fhir",)), clock=patient.clock()) as owm,
+    ):
         client = Caller(owm.url, signer)
         body = hook_request(
             "order-select",

@@ -97,6 +97,7 @@ def create_app(
             cds_config_from_env(),
             record_feedback=audit_recorder(runtime.sessions),
             clock=runtime.clock,
+            sessions=runtime.sessions,
         )
     )
     install_web(app)

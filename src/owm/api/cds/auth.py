@@ -16,15 +16,13 @@ Bearer <JWT>`. owm accepts it only when all of these hold; anything else is 401:
   than the configured maximum lifetime ahead), `iat` not in the future (both with a
   small leeway); `aud` is the URL of the endpoint called;
 - the `jti` was not seen before from this issuer. Seen ids are remembered until
-  their token expires. The memory is per process: with several server processes a
-  token could be replayed once against each of them.
+  their token expires (`owm.api.cds.replay`): in the database when the service has
+  one, so every server process and machine shares the memory; otherwise per process.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import json
-import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -35,11 +33,13 @@ from urllib.parse import urlsplit
 import httpx
 import jwt
 from jwt.exceptions import PyJWTError
+from starlette.concurrency import run_in_threadpool
 
-from owm.api.cds.config import CdsConfig, ClientConfig
+from owm.api.cds.config import CdsConfig, ClientConfig, is_loopback
 from owm.api.cds.http import http_client
+from owm.api.cds.replay import MemoryReplays, ReplayStore
 
-__all__ = ["ALGORITHMS", "CdsClient", "ClientAuthError", "JwtVerifier", "ReplayCache"]
+__all__ = ["ALGORITHMS", "UNVERIFIED", "CdsClient", "ClientAuthError", "JwtVerifier"]
 
 ALGORITHMS: Mapping[str, tuple[str, str | None]] = {
     "RS384": ("RSA", None),
@@ -74,46 +74,12 @@ class CdsClient:
 UNVERIFIED = CdsClient(iss="unverified", verified=False)
 
 
-class ReplayCache:
-    """The `jti` values seen per issuer, each kept until its token's `exp`."""
-
-    def __init__(self) -> None:
-        self._seen: dict[tuple[str, str], float] = {}
-        self._lock = threading.Lock()
-        self._next_sweep = 0.0
-
-    def first_use(self, iss: str, jti: str, exp: float, now: float) -> bool:
-        """Remember (iss, jti) until `exp`; False when it was already seen and has not expired."""
-        with self._lock:
-            if now >= self._next_sweep:
-                self._seen = {k: v for k, v in self._seen.items() if v > now}
-                self._next_sweep = now + 60
-            key = (iss, jti)
-            until = self._seen.get(key)
-            if until is not None and until > now:
-                return False
-            self._seen[key] = exp
-            return True
-
-    def __len__(self) -> int:
-        return len(self._seen)
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _jku_allowed(client: ClientConfig, jku: str) -> bool:
     parts = urlsplit(jku)
     host = (parts.hostname or "").lower()
     if not host:
         return False
-    if parts.scheme != "https" and not (parts.scheme == "http" and _loopback(host)):
+    if parts.scheme != "https" and not (parts.scheme == "http" and is_loopback(host)):
         return False
     netloc = f"{host}:{parts.port}" if parts.port else host
     return host in client.jku_hosts or netloc in client.jku_hosts
@@ -122,9 +88,9 @@ def _jku_allowed(client: ClientConfig, jku: str) -> bool:
 class JwtVerifier:
     """Checks CDS client JWTs against the configured issuers (see the module docstring)."""
 
-    def __init__(self, config: CdsConfig) -> None:
+    def __init__(self, config: CdsConfig, replays: ReplayStore | None = None) -> None:
         self.config = config
-        self.replays = ReplayCache()
+        self.replays: ReplayStore = replays if replays is not None else MemoryReplays()
         self._jwks: dict[str, tuple[float, Mapping[str, Any]]] = {}
 
     async def _fetch_jwks(self, url: str) -> Mapping[str, Any]:
@@ -221,7 +187,12 @@ class JwtVerifier:
             raise ClientAuthError(
                 f"exp is more than {self.config.jwt_max_lifetime_seconds} s in the future"
             )
-        if not self.replays.first_use(iss, jti, float(payload["exp"]), now):
+        expires = float(payload["exp"])
+        if self.replays.blocking:
+            fresh = await run_in_threadpool(self.replays.first_use, iss, jti, expires, now)
+        else:
+            fresh = self.replays.first_use(iss, jti, expires, now)
+        if not fresh:
             raise ClientAuthError(f"jti {jti!r} was already used (replay)")
         sub = payload.get("sub")
         tenant = payload.get("tenant")

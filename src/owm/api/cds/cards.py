@@ -29,6 +29,7 @@ make one card that names the medicine once.
 from __future__ import annotations
 
 import copy
+import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -90,19 +91,43 @@ CLONAZEPAM_REASONS = (
 )
 
 
+SEARCH_PATH = "/"
+"""Where a card links when owm has no patient with the EHR patient's MRN: the ward board,
+which lists owm's patients."""
+
+
 @dataclass(frozen=True, slots=True)
 class CardContext:
-    """Who the cards are for and where owm lives."""
+    """Who the cards are for and where owm lives.
+
+    `patient_id` is the EHR's id (it makes the card uuids); `owm_patient_id` is owm's
+    patient with the same MRN, when there is one, and the card links to their page;
+    otherwise it links to the ward board (`SEARCH_PATH`), saying why.
+    """
 
     service_id: str
     patient_id: str
     base_url: str
+    owm_patient_id: int | None = None
+    mrn: str | None = None
 
     @property
     def patient_link(self) -> Link:
+        if self.owm_patient_id is not None:
+            return Link(
+                label="Open the patient in owm",
+                url=f"{self.base_url}/patients/{self.owm_patient_id}",
+                type="absolute",
+            )
+        why = (
+            f"no owm patient has MRN {self.mrn}"
+            if self.mrn
+            else "the EHR sent no medical record number owm can match"
+        )
         return Link(
-            label="Open the patient in owm",
-            url=f"{self.base_url}/patients/{quote(self.patient_id, safe='')}",
+            label=f"Find the patient on owm's ward board ({why})",
+            url=f"{self.base_url}{SEARCH_PATH}"
+            + (f"?mrn={quote(self.mrn, safe='')}" if self.mrn else ""),
             type="absolute",
         )
 
@@ -264,6 +289,15 @@ def concurrency_card(
     )
 
 
+MAX_UNMAPPED = 20
+"""Unmapped conditions listed in a card at most (the rest are counted)."""
+
+
+def _markdown_text(text: str) -> str:
+    """Text from the EHR, shown as text: markdown's special characters escaped."""
+    return re.sub(r"([\\`*_{}\[\]()#+!|<>~-])", r"\\\1", " ".join(text.split()))
+
+
 def _with_dose(order: Mapping[str, Any], dose: Decimal) -> dict[str, Any]:
     resource: dict[str, Any] = copy.deepcopy(dict(order))
     dosage = resource.get("dosageInstruction")
@@ -303,7 +337,10 @@ def _summary(recommendation: Recommendation) -> str:
 
 
 def _detail(
-    recommendation: Recommendation, orders: Sequence[Medicine], doses: Mapping[str, Decimal | None]
+    recommendation: Recommendation,
+    orders: Sequence[Medicine],
+    doses: Mapping[str, Decimal | None],
+    unmapped: Sequence[str] = (),
 ) -> str:
     r = recommendation
     head = f"**owm recommendation: {r.action}**"
@@ -342,6 +379,17 @@ def _detail(
         )
     if r.checklist:
         lines += ["", "**Checklist**", ""] + [f"1. {step}" for step in r.checklist]
+    if unmapped:
+        shown = list(unmapped[:MAX_UNMAPPED])
+        lines += [
+            "",
+            "**Not read by owm: check these yourself** (active conditions or allergies whose "
+            "codes owm does not map; owm decided without them)",
+            "",
+            *(f"- {_markdown_text(line)}" for line in shown),
+        ]
+        if len(unmapped) > len(shown):
+            lines.append(f"- ... and {len(unmapped) - len(shown)} more")
     lines += ["", f"_{DISCLAIMER}_"]
     return "\n".join(lines)
 
@@ -432,7 +480,7 @@ def clonazepam_card(ctx: CardContext, evaluation: Evaluation, orders: Sequence[M
     return Card(
         uuid=identifier,
         summary=_summary(r),
-        detail=_detail(r, orders, doses),
+        detail=_detail(r, orders, doses, evaluation.unmapped),
         indicator=indicator,
         source=Source(
             label=f"owm protocol {r.protocol_id} (version {r.protocol_version})",

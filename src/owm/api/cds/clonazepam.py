@@ -60,6 +60,8 @@ class Evaluation:
     recommendation: Recommendation | None
     problems: tuple[str, ...] = ()
     state: dict[str, Any] | None = None
+    unmapped: tuple[str, ...] = ()
+    """Active Conditions and allergies owm could not read (the card lists them)."""
 
 
 def _is_clonazepam_medicine(resource: dict[str, Any]) -> bool:
@@ -128,4 +130,6 @@ def evaluate_fhir(
         result = import_bundle(bundle, protocol, at=moment, timezone=timezone)
     except BundleError as error:
         return Evaluation(None, tuple(error.problems))
-    return Evaluation(evaluate(result.state, protocol), state=result.document)
+    return Evaluation(
+        evaluate(result.state, protocol), state=result.document, unmapped=result.unmapped
+    )

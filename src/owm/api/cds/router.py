@@ -5,9 +5,16 @@
     POST /cds-services/{id}/feedback        accepted / overridden cards -> audit trail
 
 Every call carries the client's signed JWT (`auth`), checked before anything
-else: 401 when it does not verify. A call whose data cannot be had answers 412
-(`prefetch`); bad input answers 422 naming the field. The router mounts at the
-application root (the paths are fixed by the specification).
+else: 401 when it does not verify. A call that names a `fhirServer` not allowed
+for its issuer (`config`) answers 400 and owm contacts nothing. A call whose data
+cannot be had answers 412 (`prefetch`); bad input answers 422 naming the field.
+The router mounts at the application root (the paths are fixed by the
+specification).
+
+With a database (`sessions`), seen JWT ids are kept there (one memory for every
+server process), and cards link to owm's own patient with the EHR patient's MRN;
+the ward's time zone falls back to that patient's ward, or the only ward
+(`ward`).
 """
 
 import logging
@@ -15,17 +22,20 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from owm.api.cds.auth import CdsClient, ClientAuthError, JwtVerifier
 from owm.api.cds.cards import CardContext, clonazepam_card, concurrency_card
 from owm.api.cds.clonazepam import Evaluation, evaluate_fhir
-from owm.api.cds.config import CdsConfig, cds_config_from_env
+from owm.api.cds.config import CdsConfig, cds_config_from_env, fhir_server_url, is_loopback
 from owm.api.cds.feedback import FeedbackRecord, FeedbackRecorder, IssuedCard, IssuedCards
 from owm.api.cds.medicines import read_medicines
 from owm.api.cds.prefetch import TEMPLATES, DataUnavailable, Found, collect
+from owm.api.cds.replay import DatabaseReplays
 from owm.api.cds.schemas import (
     Card,
     CardsResponse,
@@ -34,7 +44,9 @@ from owm.api.cds.schemas import (
     HookRequest,
     ServiceDescription,
 )
+from owm.api.cds.ward import OwmPatient, WardDirectory
 from owm.clinical import Protocol, default_protocol
+from owm.fhir.identity import medical_record_number
 
 __all__ = ["SERVICES", "Service", "cds_router"]
 
@@ -90,14 +102,40 @@ def _bare(reference: str | None, kind: str) -> str | None:
     return reference.removeprefix(f"{kind}/") if reference else None
 
 
+def _server_allowed(config: CdsConfig, client: CdsClient, server: str) -> tuple[bool, str]:
+    """Whether `client`'s calls may name the FHIR server `server`, and what is allowed."""
+    url = fhir_server_url(server)
+    if client.verified:
+        entry = config.clients.get(client.iss)
+        allowed = sorted(entry.fhir_servers) if entry is not None else []
+        text = ", ".join(allowed) or f"none (configure fhir_servers for {client.iss})"
+        return url is not None and url in allowed, text
+    host = urlsplit(url).hostname if url is not None else None
+    loopback = host is not None and is_loopback(host)
+    allowed = sorted(config.unsigned_fhir_servers)
+    text = "loopback servers" + (f", {', '.join(allowed)}" if allowed else "")
+    return url is not None and (loopback or url in allowed), text
+
+
+def _mrn(found: list[Found], patient_id: str) -> str | None:
+    for item in found:
+        resource = item.resource
+        if resource.get("resourceType") == "Patient" and resource.get("id") == patient_id:
+            return medical_record_number(resource)
+    return None
+
+
 def cds_router(
     config: CdsConfig | None = None,
     *,
     record_feedback: FeedbackRecorder | None = None,
     clock: Clock = _system_clock,
     protocol: Protocol | None = None,
+    sessions: sessionmaker[Session] | None = None,
 ) -> APIRouter:
-    """The CDS Hooks router. `record_feedback` stores feedback (503 without one)."""
+    """The CDS Hooks router. `record_feedback` stores feedback (503 without one);
+    `sessions` (owm's database) shares the replay memory across processes and lets
+    cards link to owm's patient and use the ward's time zone."""
     config = config if config is not None else cds_config_from_env()
     protocol = protocol if protocol is not None else default_protocol()
     if config.allow_unsigned:
@@ -109,7 +147,10 @@ def cds_router(
         logger.warning(
             "CDS Hooks: no trusted clients configured (OWM_CDS_CLIENTS): every call is 401"
         )
-    verifier = JwtVerifier(config)
+    verifier = JwtVerifier(
+        config, replays=DatabaseReplays(sessions) if sessions is not None else None
+    )
+    directory = WardDirectory(sessions) if sessions is not None else None
     issued = IssuedCards()
     router = APIRouter(tags=["cds-hooks"])
 
@@ -169,6 +210,12 @@ def cds_router(
         service: Service, body: HookRequest, found: list[Found], base: str
     ) -> list[Card]:
         patient_id = body.context.patientId
+        mrn = _mrn(found, patient_id)
+        match: OwmPatient | None = None
+        zone = config.ward_timezone
+        if directory is not None:
+            match, ward_zone = await run_in_threadpool(directory.lookup, mrn)
+            zone = zone or ward_zone
         medicines = read_medicines(
             found,
             body.context.draftOrders,
@@ -176,7 +223,13 @@ def cds_router(
             hook=body.hook,
             patient_id=patient_id,
         )
-        ctx = CardContext(service_id=service.id, patient_id=patient_id, base_url=base)
+        ctx = CardContext(
+            service_id=service.id,
+            patient_id=patient_id,
+            base_url=base,
+            owm_patient_id=match.id if match is not None else None,
+            mrn=mrn,
+        )
         cards: list[Card] = []
         covered: frozenset[str] = frozenset()
         pool = medicines.current if body.hook == "patient-view" else medicines.triggers
@@ -190,7 +243,7 @@ def cds_router(
                 encounter_id=_bare(body.context.encounterId, "Encounter"),
                 at=clock(),
                 protocol=protocol,
-                timezone=config.ward_timezone,
+                timezone=zone,
             )
             cards.append(clonazepam_card(ctx, evaluation, clonazepam))
             r = evaluation.recommendation
@@ -219,6 +272,17 @@ def cds_router(
             raise HTTPException(
                 422, f"hook: {body.hook!r} is not allowed for {service.id}; allowed: {service.hook}"
             )
+        if body.fhirServer is not None:
+            ok, allowed = _server_allowed(config, client, body.fhirServer)
+            if not ok:
+                who = f"issuer {client.iss!r}" if client.verified else "unsigned calls"
+                logger.info(
+                    "CDS Hooks %s: fhirServer %s refused (400)", service.id, body.fhirServer
+                )
+                raise HTTPException(
+                    400,
+                    f"fhirServer: {body.fhirServer!r} is not allowed for {who}; allowed: {allowed}",
+                )
         try:
             found, _fetched = await collect(
                 body, timeout=config.fhir_timeout, max_pages=config.max_fhir_pages

@@ -2,6 +2,7 @@
 
 from owm.store.base import Base, ClinicalEntry
 from owm.store.models.audit import GENESIS_HASH, AuditEntry, AuditHead
+from owm.store.models.cds import CdsSeenToken
 from owm.store.models.dosing import (
     OUTCOMES,
     Acknowledgement,
@@ -44,6 +45,7 @@ __all__ = [
     "AuditEntry",
     "AuditHead",
     "Base",
+    "CdsSeenToken",
     "ClinicalEntry",
     "Discharge",
     "Episode",
