@@ -518,7 +518,7 @@ class _World:
 def populate(url: str, *, now: datetime | None = None) -> DemoReport:
     """Migrate the database at `url` and add the demo ward, users and patients that are missing."""
     from owm.config import make_engine
-    from owm.service import admission, users, wards
+    from owm.service import admission, assignments, users, wards
     from owm.service.actor import Actor
     from owm.store.migrate import migrate
     from owm.store.models import Patient, User, Ward
@@ -573,10 +573,14 @@ def populate(url: str, *, now: datetime | None = None) -> DemoReport:
         script = _Script()
         contexts: dict[str, dict[str, Any]] = {}
         added = [p for p in patients if p["mrn"] not in existing]
-        for p in added:
+        for index, p in enumerate(added):
             contexts[p["mrn"]] = {}
+            # The two demo nurses share the ward: each has her own list of what is due.
+            carer = actors["nurse" if index % 2 == 0 else "nurse2"]
 
-            def admit(world: Any, ctx: dict[str, Any], p: dict[str, Any] = p) -> None:
+            def admit(
+                world: Any, ctx: dict[str, Any], p: dict[str, Any] = p, carer: Any = carer
+            ) -> None:
                 result = admission.admit(
                     world.uow(),
                     world.nurse,
@@ -594,6 +598,9 @@ def populate(url: str, *, now: datetime | None = None) -> DemoReport:
                     admitted_at=p["admitted"],
                 )
                 ctx["episode"] = result.episode.id
+                assignments.assign_nurse(
+                    world.uow(), world.nurse, episode_id=result.episode.id, nurse_id=carer.user_id
+                )
 
             script.at(p["admitted"], p["mrn"], admit)
             _story(script, p, current)

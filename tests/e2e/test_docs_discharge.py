@@ -1,5 +1,5 @@
 """Discharge in a real Chromium: the referrals, the printable patient sheet, and the
-patient's own rating of the stay on the ward's device."""
+rating pages at 200 % zoom (the rating itself: `test_rating_kiosk.py`)."""
 
 from __future__ import annotations
 
@@ -51,45 +51,9 @@ def test_discharge_shows_the_referrals_and_the_patient_sheet(page: Page, owm_ser
     assert "Do not drink alcohol" in printed and name in printed
 
 
-def test_a_patient_rates_the_stay_on_the_wards_device(page: Page, owm_server):
-    from owm.service.discharge import discharge
-    from owm.service.queries import episode_record
-
-    other = unique("Lou Other")
-    admit(owm_server, other, bed="15")
-    episode = admit(owm_server, unique("Max Rater"), bed="16")
-    discharge(
-        owm_server.uow(),
-        owm_server.actor("nurse"),
-        episode_id=episode,
-        moud_referral="buprenorphine",
-        naloxone_supplied=True,
-        psychotherapy_referral=True,
-    )
-    signed_in(page, owm_server, "nurse")
-    page.goto(owm_server.url(f"/episodes/{episode}/discharge"))
-    page.get_by_role("link", name="Hand the device to the patient to rate the stay").click()
-
-    expect(page.get_by_role("heading", name="How was your stay?")).to_be_visible()
-    expect(page.locator("body")).not_to_contain_text(other)
-    assert page.get_by_role("navigation").count() == 0
-    screenshot(page, "rating")
-    # The patient chooses 4 stars with the keyboard: Tab into the group, arrows to move.
-    page.get_by_role("radio", name="1 star").focus()
-    for _ in range(3):
-        page.keyboard.press("ArrowRight")
-    expect(page.get_by_role("radio", name="4 stars")).to_be_checked()
-    page.get_by_label("Anything you would like to tell us? (optional)").fill("Kind night staff")
-    page.get_by_role("button", name="Send my rating").click()
-
-    expect(page.get_by_test_id("rating-thanks")).to_contain_text("4 of 5 stars")
-    record = episode_record(owm_server.uow(), owm_server.actor("nurse"), episode_id=episode)
-    assert record.rating is not None
-    assert (record.rating.stars, record.rating.comment) == (4, "Kind night staff")
-
-
 def test_rating_and_patient_sheet_are_readable_at_200_percent_zoom(browser, owm_server):
     from owm.service.discharge import discharge
+    from owm.service.rating_kiosk import open_rating_kiosk
 
     episode = admit(owm_server, unique("Pat Zoom"), bed="17")
     discharge(
@@ -101,16 +65,21 @@ def test_rating_and_patient_sheet_are_readable_at_200_percent_zoom(browser, owm_
         psychotherapy_referral=False,
     )
     # 200 % zoom of a 1280 px window: 640 CSS pixels wide, every pixel doubled.
+    link = open_rating_kiosk(owm_server.uow(), owm_server.actor("nurse"), episode_id=episode)
     context = browser.new_context(viewport={"width": 640, "height": 900}, device_scale_factor=2)
     try:
         page = signed_in(context.new_page(), owm_server, "nurse")
-        for path in (f"/episodes/{episode}/rating", f"/episodes/{episode}/patient-sheet"):
+        for path in (
+            f"/episodes/{episode}/rating",
+            f"/episodes/{episode}/patient-sheet",
+            f"/kiosk/{link.token}",
+        ):
             page.goto(owm_server.url(path))
             overflow = page.evaluate(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )
             assert overflow <= 0, path
-        page.goto(owm_server.url(f"/episodes/{episode}/rating"))
+        page.goto(owm_server.url(f"/kiosk/{link.token}"))
         star = page.locator('label[for="star-5"]').bounding_box()
         assert star is not None and star["width"] >= 44 and star["height"] >= 44
     finally:

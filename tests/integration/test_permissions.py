@@ -20,6 +20,7 @@ from owm.service import (
     admission,
     alcohol,
     assessments,
+    assignments,
     discharge,
     dosing,
     feedback,
@@ -68,6 +69,9 @@ CALLS: dict[Permission, Call] = {
     ),
     Permission.UPDATE_PATIENT: lambda w, a, c: admission.update_patient(
         w.uow(), a, patient_id=c["patient"], weight_kg="63"
+    ),
+    Permission.ASSIGN_NURSE: lambda w, a, c: assignments.assign_nurse(
+        w.uow(), a, episode_id=c["episode"], nurse_id=w.nurse.user_id
     ),
     Permission.RECORD_OBSERVATION: lambda w, a, c: assessments.record_assessment(
         w.uow(), a, episode_id=c["episode"], instrument="COWS", items=COWS_MODERATE

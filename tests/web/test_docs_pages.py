@@ -1,68 +1,18 @@
 """The document pages over HTTP: the real app on a real database (SQLite and PostgreSQL),
-a signed-in session per role, a fixed clock. What a browser gets, without the browser
-(the end-to-end tests in tests/e2e drive Chromium)."""
+a signed-in session per role, a fixed clock (fixtures `app` and `world` in conftest.py).
+What a browser gets, without the browser (the end-to-end tests in tests/e2e drive
+Chromium)."""
 
 from __future__ import annotations
 
 import io
 import re
-import warnings
-from collections.abc import Iterator
 
 import pytest
-from fastapi import FastAPI
 from pypdf import PdfReader
 from sqlalchemy import text
 
-from integration.helpers import World, make_world
-from owm.api.sessions import SESSION_COOKIE, SessionData, new_csrf_token
-from owm.service.discharge import discharge
-from owm.service.users import issue_token
-
-with warnings.catch_warnings():
-    # Starlette asks for the httpx2 package for its test client; the project pins httpx.
-    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-    from fastapi.testclient import TestClient
-
-
-class Browserish:
-    """A TestClient signed in as one user, which sends the CSRF token with forms."""
-
-    def __init__(self, app: FastAPI, world: World, role: str) -> None:
-        actor = getattr(world, role)
-        issued = issue_token(world.uow(), actor, user_id=actor.user_id, name="web session")
-        self.csrf = new_csrf_token()
-        data = SessionData(token=issued.token, token_id=issued.info.id, csrf=self.csrf)
-        self.client = TestClient(app, follow_redirects=True)
-        self.client.cookies.set(SESSION_COOKIE, app.state.owm.signer.dumps(data))
-
-    def get(self, path: str, **kwargs):  # type: ignore[no-untyped-def]
-        return self.client.get(path, **kwargs)
-
-    def post(self, path: str, data: dict[str, object]):  # type: ignore[no-untyped-def]
-        return self.client.post(path, data={"csrf_token": self.csrf, **data})
-
-
-@pytest.fixture
-def world(database) -> World:  # type: ignore[no-untyped-def]
-    return make_world(database)
-
-
-@pytest.fixture
-def app(database, world: World, tmp_path) -> Iterator[FastAPI]:  # type: ignore[no-untyped-def]
-    import owm.web
-    from owm.api.app import create_app
-    from owm.api.settings import ApiSettings
-
-    settings = ApiSettings(database_url=database.url, data_dir=tmp_path, secret_key="k" * 40)
-    application = create_app(settings, engine=database.engine, clock=world.clock)
-    if not any(getattr(r, "path", None) == "/handoff" for r in application.routes):
-        owm.web.install(application)
-    yield application
-
-
-def as_role(app: FastAPI, world: World, role: str) -> Browserish:
-    return Browserish(app, world, role)
+from .client import as_role
 
 
 def test_handoff_page_lists_patients_with_tasks_and_prints_landscape(app, world):
@@ -273,36 +223,6 @@ def test_discharge_errors_name_what_is_allowed(app, world):
     assert response.status_code == 422
     assert "methadone, buprenorphine, declined, already-on-moud" in response.text
     assert 'id="err-naloxone_supplied"' in response.text
-
-
-def test_the_patient_rates_the_stay_on_a_page_without_other_patients(app, world, database):
-    episode = world.admit("R-1", name="Robin Rater")
-    world.admit("R-2", name="Someone Else")
-    discharge(
-        world.uow(),
-        world.nurse,
-        episode_id=episode,
-        moud_referral="declined",
-        naloxone_supplied=True,
-        psychotherapy_referral=False,
-    )
-    nurse = as_role(app, world, "nurse")
-    page = nurse.get(f"/episodes/{episode}/rating").text
-    assert "How was your stay?" in page
-    assert "Someone Else" not in page and "Robin Rater" not in page
-    assert 'class="mainnav"' not in page
-
-    missing = nurse.post(f"/episodes/{episode}/rating", {"comment": "kind staff"})
-    assert missing.status_code == 422 and "1, 2, 3, 4 or 5 stars" in missing.text
-
-    rated = nurse.post(f"/episodes/{episode}/rating", {"stars": "5", "comment": "kind staff"})
-    assert rated.status_code == 200 and "5 of 5 stars" in rated.text
-    twice = nurse.post(f"/episodes/{episode}/rating", {"stars": "5", "comment": "kind staff"})
-    assert twice.status_code == 200
-    with database.engine.connect() as c:
-        assert c.execute(text("SELECT stars, comment FROM patient_rating")).all() == [
-            (5, "kind staff")
-        ]
 
 
 def test_a_problem_report_reaches_the_admins_list_with_the_protocol_version(app, world, database):

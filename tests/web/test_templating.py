@@ -110,6 +110,8 @@ def test_macros_imported_without_context_show_ward_time() -> None:
             "version": "0",
             "report": None,
             "tasks": [],
+            "scope": "mine",
+            "own_list": True,
         },
     )
     assert '<time datetime="2026-07-15T14:05:00Z">10:05</time>' in html

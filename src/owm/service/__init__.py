@@ -23,8 +23,11 @@ DoseRefused -> 409, PermissionDenied -> 403, AuthenticationFailed -> 401).
 | voiding | void_entry |
 | discharge | discharge |
 | feedback | rate_stay, report_problem, list_problem_reports, close_problem_report |
+| rating_kiosk | open_rating_kiosk, rating_kiosk_page, rate_stay_at_kiosk |
 | users | create_user, get_user, list_users, set_password, deactivate_user, issue_token, list_tokens, revoke_token, authenticate, authenticate_token |
 | wards | create_ward, set_ward_contact, list_wards, get_ward |
+| assignments | assign_nurse, assignment_history, current_assignments |
+| staff | staff_names, active_nurses |
 | queries | list_patients, get_patient, get_episode, list_episodes, episode_record, list_recommendations, list_audit, override_report |
 
 Times: timezone-aware datetimes (UTC inside); "now" is the unit of work's clock.

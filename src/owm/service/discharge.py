@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from owm.service.actor import Actor
+from owm.service.assignments import end_assignment
 from owm.service.common import audit, begin, clinical_time, lock_episode, optional_text, snapshot
 from owm.service.errors import InputError
 from owm.service.permissions import Permission
@@ -39,7 +40,8 @@ def discharge(
 
     `moud_referral`: methadone, buprenorphine, declined or already-on-moud. The taper
     plan is the core's when taper-needed fires at the discharge time, else None.
-    Conflict when the episode was already discharged.
+    Conflict when the episode was already discharged. The nurse assignment of the
+    episode, if any, ends when the discharge is recorded.
     """
     if moud_referral not in MOUD_REFERRALS:
         raise InputError("moud_referral", moud_referral, ", ".join(MOUD_REFERRALS))
@@ -76,5 +78,6 @@ def discharge(
         before = snapshot(episode)
         episode.discharged_at = moment
         audit(uow, acting, "episode.discharge", episode, before=before)
+        end_assignment(uow, acting, episode, now)
         uow.commit()
         return view(DischargeView, row)

@@ -4,7 +4,7 @@
 The principles:
 
 - nurses and physicians record observations, medicines and alcohol, give and hold
-  doses, void entries in error, admit and discharge;
+  doses, void entries in error, admit and discharge, and assign patients to nurses;
 - only physicians acknowledge an escalation (and void an acknowledgement);
 - a pharmacist reads everything clinical, the recommendation included, and records
   nothing clinical;
@@ -29,6 +29,7 @@ class Permission(StrEnum):
     VIEW_RECOMMENDATION = "view-recommendation"
     ADMIT = "admit"
     UPDATE_PATIENT = "update-patient"
+    ASSIGN_NURSE = "assign-nurse"
     RECORD_OBSERVATION = "record-observation"
     MANAGE_MEDICATIONS = "manage-medications"
     GIVE_DOSE = "give-dose"
@@ -57,6 +58,7 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.VIEW_RECOMMENDATION: _READERS,
     Permission.ADMIT: _CLINICIANS,
     Permission.UPDATE_PATIENT: _CLINICIANS,
+    Permission.ASSIGN_NURSE: _CLINICIANS,
     Permission.RECORD_OBSERVATION: _CLINICIANS,
     Permission.MANAGE_MEDICATIONS: _CLINICIANS,
     Permission.GIVE_DOSE: _CLINICIANS,

@@ -10,10 +10,12 @@ Per patient (the patient page):
   (given, partial, vomited) or a score below moderate, summed over the episode,
   with the stretch still running now shown on its own.
 
-Per ward (`GET /due`): every outstanding task of every patient (the handoff use
-case's task list), overdue first, so the nurse in charge sees what is late. The
-ward store does not assign patients to nurses, so the list is the ward's, read by
-whoever is signed in.
+Per nurse (`GET /due`): the outstanding tasks (the handoff use case's task list)
+of the patients assigned to the signed-in nurse (`owm.service.assignments`),
+overdue first, then by time due; `?scope=ward` switches to every patient on the
+ward, with the nurse of each (physicians and pharmacists, who look after no
+patient of their own, see the ward by default). Patients with nobody assigned are
+counted on the nurse's own list too, so that their tasks are never out of sight.
 """
 
 from __future__ import annotations
@@ -21,12 +23,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from owm.api.deps import RuntimeDep
 from owm.clinical import Recommendation
+from owm.service.assignments import current_assignments
 from owm.service.errors import ServiceError
 from owm.service.handoff import handoff_report
 from owm.service.results import AdministrationView, AssessmentView
@@ -37,6 +41,7 @@ __all__ = [
     "COUNTED_OUTCOMES",
     "GRACE",
     "MODERATE_OR_WORSE",
+    "SCOPES",
     "DueItem",
     "Untreated",
     "counted_doses",
@@ -162,18 +167,46 @@ def untreated_withdrawal(
     return Untreated(total=total, current=current, since=since)
 
 
+SCOPES = ("mine", "ward")
+"""`/due?scope=mine`: the signed-in nurse's patients; `scope=ward`: every patient."""
+
+
 @router.get("/due", response_class=HTMLResponse)
-def due_page(request: Request, runtime: RuntimeDep, user: PageUserDep) -> Response:
-    """Every outstanding task on the ward, overdue first, then by time."""
+def due_page(request: Request, runtime: RuntimeDep, user: PageUserDep, scope: str = "") -> Response:
+    """The outstanding tasks of the nurse's own patients (or the ward's), overdue first."""
+    own_list = user.role == "nurse"
+    if scope not in SCOPES:
+        scope = "mine" if own_list else "ward"
+    context: dict[str, Any] = {"scope": scope, "own_list": own_list}
     if user.ward is None:
-        return page(request, "due.html", user=user, active="due", report=None, tasks=[])
+        return page(request, "due.html", user=user, active="due", report=None, tasks=[], **context)
     try:
         report = handoff_report(runtime.uow(), user.actor, ward_id=user.ward.id, record_shown=False)
+        assigned = current_assignments(runtime.uow(), user.actor, ward_id=user.ward.id)
     except ServiceError as error:
         return error_page(request, user, error)
+    mine = [
+        p
+        for p in report.patients
+        if p.episode_id in assigned and assigned[p.episode_id].nurse_id == user.id
+    ]
+    unassigned = [p for p in report.patients if p.episode_id not in assigned]
+    shown = mine if scope == "mine" else list(report.patients)
     far = report.at + timedelta(days=3650)
     tasks = sorted(
-        ((p, t) for p in report.patients for t in p.tasks),
+        ((p, t) for p in shown for t in p.tasks),
         key=lambda pt: (not pt[1].overdue, pt[1].due or far, pt[0].bed or "", pt[0].name),
     )
-    return page(request, "due.html", user=user, active="due", report=report, tasks=tasks)
+    return page(
+        request,
+        "due.html",
+        user=user,
+        active="due",
+        report=report,
+        tasks=tasks,
+        assigned=assigned,
+        mine=mine,
+        unassigned=unassigned,
+        unassigned_overdue=sum(p.overdue_count for p in unassigned),
+        **context,
+    )

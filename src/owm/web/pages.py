@@ -273,6 +273,14 @@ def page(
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> HTMLResponse:
-    """Render `template` with the shared page context plus `extra`."""
+    """Render `template` with the shared page context plus `extra`.
+
+    A page drawn for someone signed in is sent `Cache-Control: no-store`: patients'
+    records are never kept by the browser, so once a session ends (signing out,
+    handing the device to a patient for the rating) Back cannot show them again.
+    """
     html = render(template, page_context(request, user=user, active=active, **extra))
-    return HTMLResponse(html, status_code=status_code, headers=headers)
+    sent = dict(headers or {})
+    if user is not None:
+        sent.setdefault("Cache-Control", "no-store")
+    return HTMLResponse(html, status_code=status_code, headers=sent or None)

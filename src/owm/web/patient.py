@@ -34,6 +34,7 @@ from owm.clinical.pk import Model
 from owm.clinical.state import MEDICATION_CLASSES, SIDE_EFFECTS, SYMPTOMS
 from owm.service.acknowledgements import acknowledge_finding
 from owm.service.assessments import record_assessment
+from owm.service.assignments import assign_nurse, assignment_history
 from owm.service.dosing import give_dose, hold_dose
 from owm.service.errors import Conflict, DoseRefused, InputError, NotFound, ServiceError
 from owm.service.medications import record_medication, stop_medication
@@ -43,6 +44,7 @@ from owm.service.protocols import protocol_for
 from owm.service.queries import episode_record, get_patient, list_episodes
 from owm.service.recommendation import get_recommendation
 from owm.service.results import EpisodeRecord, EpisodeView, PatientView, WardView
+from owm.service.staff import active_nurses, staff_names
 from owm.service.symptoms import record_side_effect, record_symptom
 from owm.service.wards import get_ward
 from owm.web import charts
@@ -58,7 +60,7 @@ from owm.web.forms import (
     text,
 )
 from owm.web.pages import PageUser, PageUserDep, page
-from owm.web.timeline import timeline
+from owm.web.timeline import people_in, timeline
 
 __all__ = ["FORMS", "PatientView", "router"]
 
@@ -78,6 +80,7 @@ FORMS = (
     "give",
     "hold",
     "acknowledge",
+    "assign",
 )
 _DONE = {
     "COWS": "COWS recorded.",
@@ -91,6 +94,7 @@ _DONE = {
     "side-effects": "Side effects recorded.",
     "medication": "Medicine recorded.",
     "medication-stopped": "Medicine stopped.",
+    "assigned": "Nurse assignment recorded.",
     "give": "Dose recorded.",
     "hold": "Dose held, with the reason.",
     "acknowledge": "Acknowledgement recorded.",
@@ -225,6 +229,16 @@ def _context(
     tz = loaded.ward.timezone
     now = request.app.state.owm.clock()
     rec, record = loaded.rec, loaded.record
+    runtime: Runtime = request.app.state.owm
+    episode_open = loaded.episode is not None and loaded.episode.discharged_at is None
+    assignments = (
+        assignment_history(runtime.uow(), user.actor, episode_id=loaded.episode.id)
+        if loaded.episode is not None
+        else []
+    )
+    can_assign = allowed(user.role, Permission.ASSIGN_NURSE) and episode_open
+    people = people_in(record) if record else set()
+    people |= {a.nurse_id for a in assignments} | {a.entered_by for a in assignments}
     keys = {name: new_key() for name in FORMS}
     if state.name and state.values.get("idempotency_key"):
         keys[state.name] = str(state.values["idempotency_key"])
@@ -259,6 +273,11 @@ def _context(
         else None,
         "charts": _charts(loaded, now, tz),
         "timeline": timeline(record) if record else [],
+        "staff": staff_names(runtime.uow(), user.actor, user_ids=people),
+        "assignment": next((a for a in assignments if a.current), None),
+        "assignments": assignments,
+        "nurses": active_nurses(runtime.uow(), user.actor) if can_assign else [],
+        "can_assign": can_assign,
         "medicines": medicines,
         "instruments": {"COWS": COWS, "SOWS": SOWS, "OOWS": OOWS},
         "sedation_scales": {"POSS": POSS, "RASS": RASS},
@@ -673,3 +692,21 @@ async def post_acknowledge(
     except ServiceError as error:
         return _answer_error(request, runtime, user, patient_id, "acknowledge", values, error)
     return _back(patient_id, "acknowledge", replayed=result.replayed, anchor="recommendation")
+
+
+@router.post("/patients/{patient_id}/assign")
+async def post_assign(
+    request: Request, patient_id: int, runtime: RuntimeDep, user: PageUserDep
+) -> Response:
+    """Assign a nurse to the patient's open episode (nurses and physicians), or nobody."""
+    values = await _form(request)
+    try:
+        loaded = _load(runtime, user, patient_id, shown=False)
+        episode_id = _open_episode(loaded, values)
+        problems = FormProblems()
+        nurse_id = optional_int(values, "nurse_id", problems)
+        problems.raise_if_any()
+        assign_nurse(runtime.uow(), user.actor, episode_id=episode_id, nurse_id=nurse_id)
+    except ServiceError as error:
+        return _answer_error(request, runtime, user, patient_id, "assign", values, error)
+    return _back(patient_id, "assigned", anchor="nurse")

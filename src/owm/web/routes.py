@@ -15,7 +15,7 @@ from fastapi import APIRouter
 
 __all__ = ["routers"]
 
-_PAGE_MODULES: tuple[str, ...] = ("auth", "board", "due", "patient", "wards")
+_PAGE_MODULES: tuple[str, ...] = ("auth", "board", "due", "patient", "wards", "kiosk")
 
 
 def routers() -> list[APIRouter]:

@@ -2,8 +2,9 @@
 
 Why: the patient page shows what was done and seen, in order, so the next person
 does not have to open six tables. Each line has its clinical time (shown in ward
-local time), what it was, who charted it (the signed-in person is "you"), and
-whether it was voided (entered in error; struck through, never hidden).
+local time), what it was, who charted it (by name and role, from
+`owm.service.staff.staff_names`; the signed-in person is "you"), and whether it
+was voided (entered in error, by whom; struck through, never hidden).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import datetime
 from owm.clinical.findings import mg_text
 from owm.service.results import EntryView, EpisodeRecord
 
-__all__ = ["TimelineEntry", "timeline"]
+__all__ = ["TimelineEntry", "people_in", "timeline"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,7 @@ class TimelineEntry:
     entered_by: int
     voided: bool
     void_reason: str | None
+    voided_by: int | None = None
 
 
 def _entry(row: EntryView, kind: str, text: str) -> TimelineEntry:
@@ -35,7 +37,29 @@ def _entry(row: EntryView, kind: str, text: str) -> TimelineEntry:
         entered_by=row.entered_by,
         voided=row.voided_at is not None,
         void_reason=row.void_reason,
+        voided_by=row.voided_by,
     )
+
+
+def people_in(record: EpisodeRecord) -> set[int]:
+    """The ids of everyone who entered or voided an entry of the episode (or discharged it)."""
+    rows: list[EntryView] = [
+        *record.assessments,
+        *record.vitals,
+        *record.sedation,
+        *record.symptoms,
+        *record.side_effects,
+        *record.medications,
+        *record.alcohol,
+        *record.administrations,
+        *record.holds,
+        *record.acknowledgements,
+        *record.escalation_contacts,
+    ]
+    people = {r.entered_by for r in rows} | {r.voided_by for r in rows if r.voided_by is not None}
+    if record.discharge is not None:
+        people.add(record.discharge.entered_by)
+    return people
 
 
 def _vitals_text(v: object) -> str:

@@ -10,7 +10,12 @@ from owm.store.models.dosing import (
     EscalationContact,
     Hold,
 )
-from owm.store.models.governance import PatientRating, ProblemReport, RecommendationLog
+from owm.store.models.governance import (
+    PatientRating,
+    ProblemReport,
+    RatingKiosk,
+    RecommendationLog,
+)
 from owm.store.models.observations import (
     Alcohol,
     Assessment,
@@ -29,6 +34,7 @@ from owm.store.models.patients import (
     Patient,
 )
 from owm.store.models.people import ROLES, ApiToken, User, Ward
+from owm.store.models.staffing import NurseAssignment
 
 __all__ = [
     "FIRST_LINE_CHOICES",
@@ -52,9 +58,11 @@ __all__ = [
     "EscalationContact",
     "Hold",
     "Medication",
+    "NurseAssignment",
     "Patient",
     "PatientRating",
     "ProblemReport",
+    "RatingKiosk",
     "RecommendationLog",
     "Sedation",
     "SideEffect",

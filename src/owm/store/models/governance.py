@@ -3,7 +3,9 @@
 Every recommendation shown is logged with the protocol id and version that made
 it, the state it was made from and the answer, so any decision can be replayed
 and explained later. Patients rate their stay (1-5 stars, the seed article's
-question) and staff report problems with a recommendation for clinical governance.
+question), on the ward's device through a rating kiosk link that a nurse opens for
+one episode (single use, short-lived, stored only as the SHA-256 of its token),
+and staff report problems with a recommendation for clinical governance.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from owm.store.base import Base, utc
 from owm.store.types import Micrograms, UTCDateTime
 
-__all__ = ["PatientRating", "ProblemReport", "RecommendationLog"]
+__all__ = ["PatientRating", "ProblemReport", "RatingKiosk", "RecommendationLog"]
 
 
 class RecommendationLog(Base):
@@ -54,6 +56,28 @@ class PatientRating(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = utc()
     entered_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+
+
+class RatingKiosk(Base):
+    """A rating-only link for one episode, opened by a nurse or physician on the ward's device.
+
+    The token itself is shown once (in the link) and never stored; the link works
+    until `expires_at`, once: `used_at` and `rating_id` are set in the same
+    transaction as the rating. Opening another link for the episode closes this one
+    (`closed_at`).
+    """
+
+    __tablename__ = "rating_kiosk"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    episode_id: Mapped[int] = mapped_column(ForeignKey("episode.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    opened_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    opened_at: Mapped[datetime] = utc()
+    expires_at: Mapped[datetime] = utc()
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    rating_id: Mapped[int | None] = mapped_column(ForeignKey("patient_rating.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ProblemReport(Base):

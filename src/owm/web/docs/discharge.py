@@ -7,16 +7,17 @@ GET  /episodes/{id}/patient-sheet   the plain-language sheet the patient takes h
                                     (printable): what clonazepam does, side effects to
                                     report, no alcohol, no driving, do not stop
                                     suddenly, where to get help, the taper plan
-GET  /episodes/{id}/rating          the rating page for the patient, on the ward's
-POST /episodes/{id}/rating          device: 1-5 stars and an optional comment, large
-                                    and simple, with nothing of any other patient and
-                                    no way on to other pages
+GET  /episodes/{id}/rating          for the nurse: hand the ward's device to the patient
+POST /episodes/{id}/rating/kiosk    open a rating-only link for this episode, sign the
+                                    nurse out on this browser and go to the link: the
+                                    patient rates the stay on the kiosk page
+                                    (`owm.web.kiosk`), which opens nothing else
 
 At discharge owm offers again what first-line care offers (NICE CG52; ASAM 2020;
 CRISM 2017): methadone or buprenorphine, take-home naloxone and psychotherapy.
 
 Sending a form twice records it once: a second discharge finds the first one and
-shows it; the same rating again is the same rating (the service returns it).
+shows it; a rating link is used up by the rating it records.
 """
 
 from __future__ import annotations
@@ -26,11 +27,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from owm.api.deps import UowDep
+from owm.api.auth import end_session
+from owm.api.deps import CurrentSession, RuntimeDep, UowDep
 from owm.service.discharge import discharge
 from owm.service.errors import Conflict, InputError, ServiceError
-from owm.service.feedback import rate_stay
 from owm.service.queries import episode_record
+from owm.service.rating_kiosk import KIOSK_LIFETIME, open_rating_kiosk
 from owm.service.recommendation import get_recommendation
 from owm.service.results import EpisodeRecord, WardView
 from owm.store.models import MOUD_REFERRALS
@@ -223,64 +225,38 @@ def sheet(request: Request, episode_id: int, user: PageUserDep, uow: UowDep) -> 
     )
 
 
-def _rating_page(
-    request: Request,
-    user: PageUser,
-    record: EpisodeRecord,
-    *,
-    errors: dict[str, Any] | None = None,
-    values: dict[str, str] | None = None,
-    status_code: int = 200,
-) -> HTMLResponse:
-    return page(
-        request,
-        "docs/rating.html",
-        user=user,
-        status_code=status_code,
-        episode_id=record.episode.id,
-        rating=record.rating,
-        stars=STAR_WORDS,
-        errors=errors or {},
-        values=values or {"stars": "", "comment": ""},
-        **_context(user, record),
-    )
-
-
 @router.get("/episodes/{episode_id}/rating", response_class=HTMLResponse)
-def rating_form(request: Request, episode_id: int, user: PageUserDep, uow: UowDep) -> Response:
+def rating_handover(request: Request, episode_id: int, user: PageUserDep, uow: UowDep) -> Response:
+    """The nurse's page before handing the device over: what will happen, and the button."""
     try:
         record = episode_record(uow, user.actor, episode_id=episode_id)
     except ServiceError as error:
         return error_page(request, user, error)
-    return _rating_page(request, user, record, values={"stars": "", "comment": ""})
+    return page(
+        request,
+        "docs/rating_handover.html",
+        user=user,
+        record=record,
+        stars=STAR_WORDS,
+        minutes=int(KIOSK_LIFETIME.total_seconds() // 60),
+        **_context(user, record),
+    )
 
 
-@router.post("/episodes/{episode_id}/rating", response_class=HTMLResponse)
-async def rate(request: Request, episode_id: int, user: PageUserDep, uow: UowDep) -> Response:
-    form = await request.form()
-    values = {"stars": text(form, "stars"), "comment": text(form, "comment")}
+@router.post("/episodes/{episode_id}/rating/kiosk")
+def open_kiosk(
+    request: Request,
+    episode_id: int,
+    user: PageUserDep,
+    runtime: RuntimeDep,
+    session: CurrentSession,
+) -> Response:
+    """Open the rating link, end this browser's session, and show the kiosk page."""
     try:
-        stars_text = values["stars"]
-        if stars_text not in ("1", "2", "3", "4", "5"):
-            raise InputError("stars", stars_text or None, "1, 2, 3, 4 or 5 stars: choose one")
-        rate_stay(
-            uow,
-            user.actor,
-            episode_id=episode_id,
-            stars=int(stars_text),
-            comment=optional_text(form, "comment"),
-        )
-    except InputError as error:
-        try:
-            record = episode_record(uow, user.actor, episode_id=episode_id)
-        except ServiceError as other:
-            return error_page(request, user, other)
-        return _rating_page(
-            request, user, record, errors=field_errors(error), values=values, status_code=422
-        )
-    except Conflict:
-        # Rated already (another rating): the thank-you page shows the one recorded.
-        pass
+        link = open_rating_kiosk(runtime.uow(), user.actor, episode_id=episode_id)
     except ServiceError as error:
         return error_page(request, user, error)
-    return RedirectResponse(f"/episodes/{episode_id}/rating", status_code=303)
+    response = RedirectResponse(f"/kiosk/{link.token}", status_code=303)
+    end_session(runtime, user.actor, session, response)
+    response.headers["Cache-Control"] = "no-store"
+    return response
