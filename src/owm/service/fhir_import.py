@@ -43,7 +43,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -74,6 +74,9 @@ from owm.store.models import (
 )
 from owm.store.types import mg_to_ug
 from owm.store.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from owm.fhir.importer import ImportResult
 
 __all__ = ["BundleImport", "import_fhir_bundle"]
 
@@ -361,7 +364,7 @@ def _permissions(acting: Acting, document: Mapping[str, Any]) -> None:
             )
 
 
-def _records(writer: _Writer, result: Any) -> None:
+def _records(writer: _Writer, result: ImportResult) -> None:
     """Store every record of the state under its stable key."""
     document: dict[str, Any] = result.document
     sources = result.sources
