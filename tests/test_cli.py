@@ -344,7 +344,7 @@ def test_text_shows_the_taper_plan() -> None:
     # the regimen is 1.5 mg/day (0.5 mg three times a day), although only 1 mg falls in
     # the 24 h before the decision (20:00 and 08:00): one step down, to 1.25 mg/day
     assert "  from 2026-11-26: 0.625 mg 2 times a day (1.25 mg/day)" in result.stdout
-    assert "  from 2026-12-05: stop" in result.stdout
+    assert "  from 2026-12-11: stop" in result.stdout
 
 
 # -- the plain `owm evaluate` runs without Typer, and answers as the Typer command does ---
