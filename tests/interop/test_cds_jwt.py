@@ -57,11 +57,15 @@ def test_a_valid_token_is_accepted(caller: Caller) -> None:
     assert response.json() == {"cards": []}
 
 
-def test_discovery_needs_a_token_for_the_discovery_url(caller: Caller) -> None:
+def test_discovery_is_open_but_a_token_sent_with_it_must_verify(caller: Caller) -> None:
     assert caller.discovery().status_code == 200
     wrong = caller.discovery(aud=f"{caller.base}/cds-services/owm-patient-view")
     assert wrong.status_code == 401
-    assert caller.http.get(f"{caller.base}/cds-services").status_code == 401
+    open_call = caller.http.get(f"{caller.base}/cds-services")
+    assert open_call.status_code == 200
+    assert {s["id"] for s in open_call.json()["services"]} == {
+        s["id"] for s in caller.discovery().json()["services"]
+    }
 
 
 def test_a_list_audience_with_the_service_url_is_accepted(caller: Caller) -> None:

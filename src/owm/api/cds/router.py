@@ -189,9 +189,21 @@ def cds_router(
     ServiceClient = Annotated[CdsClient, Depends(client_dependency(""))]
     FeedbackClient = Annotated[CdsClient, Depends(client_dependency("/feedback"))]
 
+    async def discovery_client(request: Request) -> CdsClient | None:
+        """Discovery is open (it lists services, no patient data); a token sent is still checked."""
+        if request.headers.get("authorization") is None:
+            return None
+        return await verify(request, [f"{base_url(request)}/cds-services"])
+
     @router.get("/cds-services", response_model=DiscoveryResponse, response_model_exclude_none=True)
-    async def discovery(client: ServiceClient) -> Response:
-        """The CDS services owm offers, with their prefetch templates."""
+    async def discovery(
+        client: Annotated[CdsClient | None, Depends(discovery_client)],
+    ) -> Response:
+        """The CDS services owm offers, with their prefetch templates.
+
+        Open to any caller, so an EHR can be registered by reading it; every hook call
+        needs a verified JWT. A token sent with discovery is verified all the same.
+        """
         document = DiscoveryResponse(
             services=[
                 ServiceDescription(
