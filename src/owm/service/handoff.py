@@ -3,8 +3,10 @@
 Why a use case of its own: at the change of shift (and when the system is about
 to go down) the ward needs one list, on paper if need be, that says for every
 patient where they stand and what the next nurse must do. It is made from the
-same decision as the bedside (`owm.service.recommendation.decide`) at the unit of
-work's clock time, so the paper and the screen never disagree, and each
+same decision as the bedside (`owm.service.recommendation.decide_many`: the
+ward's records read in one query per kind, each state built by the same rules as
+the bedside's) at the unit of work's clock time, so the paper and the screen never
+disagree, and each
 recommendation printed is logged as shown (purpose "handoff") with the protocol
 version, like any other recommendation shown.
 
@@ -31,7 +33,7 @@ from owm.clinical.context import Context
 from owm.service.actor import Actor
 from owm.service.common import begin, load_ward
 from owm.service.permissions import Permission
-from owm.service.recommendation import decide, log_decision
+from owm.service.recommendation import decide_many, log_decision
 from owm.service.results import WardView, view
 from owm.store.models import Episode, Patient
 from owm.store.uow import UnitOfWork
@@ -216,9 +218,11 @@ def handoff_report(
             .join(Episode, Episode.patient_id == Patient.id)
             .where(Patient.ward_id == ward_id, Episode.discharged_at.is_(None))
         ).all()
+        pairs = [(patient, episode) for patient, episode in rows]
+        pairs.sort(key=lambda pair: bed_order(pair[0]))
+        decisions = decide_many(uow.session, pairs, now)
         lines: list[HandoffPatient] = []
-        for patient, episode in sorted(rows, key=lambda row: bed_order(row[0])):
-            decision = decide(uow.session, episode, now)
+        for (patient, episode), decision in zip(pairs, decisions, strict=True):
             if record_shown:
                 log_id: int | None = log_decision(uow, acting, episode, decision, "handoff").id
             else:

@@ -3,12 +3,15 @@
 Every recommendation shown is logged (`recommendation_log`) with the protocol id
 and version that made it, the state it was made from (and its SHA-256) and the
 answer, and an audit entry points at the log row. `decide()` is the same
-evaluation the dosing guard runs inside its own transaction.
+evaluation the dosing guard runs inside its own transaction; `decide_many()` makes
+the decisions of a whole ward (board, handoff) from records read in one query per
+kind, by the same rules (`owm.service.state_builder.state_from_records`).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,12 +25,12 @@ from owm.service.errors import Conflict
 from owm.service.permissions import Permission
 from owm.service.protocols import protocol_for
 from owm.service.results import RecommendationResult
-from owm.service.state_builder import build_state
+from owm.service.state_builder import EpisodeRecords, load_records, state_from_records
 from owm.store.audit import canonical_json
-from owm.store.models import Episode, Patient, RecommendationLog, Ward
+from owm.store.models import Episode, Patient, RecommendationLog
 from owm.store.uow import UnitOfWork
 
-__all__ = ["Decision", "decide", "get_recommendation", "log_decision"]
+__all__ = ["Decision", "decide", "decide_many", "get_recommendation", "log_decision"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +47,23 @@ def decide(session: Session, episode: Episode, at: datetime) -> Decision:
     """Evaluate `episode` at decision time `at` from the stored record (voided entries excluded)."""
     patient = session.get(Patient, episode.patient_id)
     assert patient is not None
-    ward = session.get(Ward, patient.ward_id)
-    assert ward is not None
-    protocol = protocol_for(ward.protocol_id)
-    document = build_state(session, episode, at, patient=patient)
+    return _decide(load_records(session, [(patient, episode)], at)[0])
+
+
+def decide_many(
+    session: Session, episodes: Sequence[tuple[Patient, Episode]], at: datetime
+) -> list[Decision]:
+    """`decide` for many episodes (each paired with its patient) at `at`, in the same order.
+
+    The records are read in one query per kind for all the episodes; each decision
+    is then made exactly as `decide` makes it.
+    """
+    return [_decide(records) for records in load_records(session, episodes, at)]
+
+
+def _decide(records: EpisodeRecords) -> Decision:
+    protocol = protocol_for(records.ward.protocol_id)
+    document = state_from_records(records)
     try:
         state = parse_state(document, protocol)
     except StateError as error:

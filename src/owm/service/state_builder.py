@@ -1,4 +1,4 @@
-"""Build the `owm-state/1` document for one episode at one decision time, from the stored record.
+"""Build `owm-state/1` documents from the stored record: one episode, or a whole ward at once.
 
 What goes in (clinical spec section 7, and "no decision uses a voided entry"):
 - entries not voided whose clinical time `at` is not after the decision time; a
@@ -9,15 +9,26 @@ What goes in (clinical spec section 7, and "no decision uses a voided entry"):
   stopped at or before it; `changed_at` is the row's start or change time;
 - alcohol: the latest reported last drink not after the decision time, and the
   latest breath alcohol reading (a later reading of 0 clears an earlier positive);
-- the patient's age at the decision time in the ward's time zone (from the date of
-  birth), or the recorded age;
+- the patient's details (weight, pregnancy, conditions, allergies, history, sex)
+  as they stood at the decision time (`owm.service.patient_details`), and the age
+  at the decision time in the ward's time zone (from the date of birth), or the
+  recorded age;
 - the ward's time zone and protocol id.
+
+Two steps, so that one patient and a whole ward are built by the same rules:
+`load_records` reads each kind of record for all the given episodes in one query
+(`IN` over their ids) and groups it by episode; `state_from_records` makes one
+document from one episode's records. `build_state` (one episode, e.g. inside the
+dosing guard's locked transaction) and `build_states` (a ward's board or
+handoff: about ten queries whatever the number of patients) both feed it.
 
 The document is then validated by the core (`parse_state`) like any other input.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -27,6 +38,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from owm.clinical.findings import iso, mg_text
+from owm.service.patient_details import Details, details_at
 from owm.store.base import ClinicalEntry
 from owm.store.models import (
     Acknowledgement,
@@ -44,9 +56,19 @@ from owm.store.models import (
     Ward,
 )
 
-__all__ = ["age_on", "build_state"]
+__all__ = [
+    "EpisodeRecords",
+    "age_on",
+    "build_state",
+    "build_states",
+    "load_records",
+    "state_from_records",
+]
 
 E = TypeVar("E", bound=ClinicalEntry)
+
+IN_CHUNK = 500
+"""Episode ids per `IN (...)` list (well under any database's limit on bound values)."""
 
 
 def age_on(born: date, moment: datetime, zone: ZoneInfo) -> int:
@@ -55,55 +77,145 @@ def age_on(born: date, moment: datetime, zone: ZoneInfo) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-def _entries(session: Session, model: type[E], episode_id: int, at: datetime) -> list[E]:
-    return list(
-        session.execute(
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EpisodeRecords:
+    """What one episode's state is made from, as read for decision time `at`.
+
+    Each list holds the entries that are not voided and not after `at`, by clinical
+    time (then by id). `physicians` names the people who entered acknowledgements.
+    """
+
+    at: datetime
+    ward: Ward
+    patient: Patient
+    details: Details
+    """The patient's details as they stood at `at`."""
+    episode: Episode
+    alcohol: Sequence[Alcohol]
+    medications: Sequence[Medication]
+    assessments: Sequence[Assessment]
+    vitals: Sequence[VitalSigns]
+    sedation: Sequence[Sedation]
+    symptoms: Sequence[Symptom]
+    administrations: Sequence[Administration]
+    side_effects: Sequence[SideEffect]
+    acknowledgements: Sequence[Acknowledgement]
+    physicians: Mapping[int, str]
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), IN_CHUNK):
+        yield ids[start : start + IN_CHUNK]
+
+
+def _entries(
+    session: Session, model: type[E], episode_ids: Sequence[int], at: datetime
+) -> dict[int, list[E]]:
+    """The entries of `model` that a decision at `at` reads, grouped by episode."""
+    grouped: dict[int, list[E]] = {eid: [] for eid in episode_ids}
+    for chunk in _chunks(episode_ids):
+        rows = session.execute(
             select(model)
-            .where(model.episode_id == episode_id, model.voided_at.is_(None), model.at <= at)
-            .order_by(model.at, model.id)
+            .where(model.episode_id.in_(chunk), model.voided_at.is_(None), model.at <= at)
+            .order_by(model.episode_id, model.at, model.id)
         ).scalars()
-    )
+        for row in rows:
+            grouped[row.episode_id].append(row)
+    return grouped
+
+
+def _physicians(session: Session, episode_ids: Sequence[int]) -> dict[int, str]:
+    """Names of the people who entered acknowledgements on these episodes, by user id."""
+    names: dict[int, str] = {}
+    for chunk in _chunks(episode_ids):
+        entered = select(Acknowledgement.entered_by).where(Acknowledgement.episode_id.in_(chunk))
+        for user in session.execute(select(User).where(User.id.in_(entered))).scalars():
+            names[user.id] = user.full_name or user.username
+    return names
+
+
+def load_records(
+    session: Session, episodes: Sequence[tuple[Patient, Episode]], at: datetime
+) -> list[EpisodeRecords]:
+    """Every episode's records for decision time `at`, one query per kind of record.
+
+    `episodes` pairs each episode with its patient; the answer is in the same order.
+    """
+    ids = [episode.id for _, episode in episodes]
+    wards = {ward_id: session.get(Ward, ward_id) for ward_id in {p.ward_id for p, _ in episodes}}
+    alcohol = _entries(session, Alcohol, ids, at)
+    medications = _entries(session, Medication, ids, at)
+    assessments = _entries(session, Assessment, ids, at)
+    vitals = _entries(session, VitalSigns, ids, at)
+    sedation = _entries(session, Sedation, ids, at)
+    symptoms = _entries(session, Symptom, ids, at)
+    administrations = _entries(session, Administration, ids, at)
+    side_effects = _entries(session, SideEffect, ids, at)
+    acknowledgements = _entries(session, Acknowledgement, ids, at)
+    physicians = _physicians(session, ids) if any(acknowledgements.values()) else {}
+    details = details_at(session, [patient for patient, _ in episodes], at)
+    records = []
+    for patient, episode in episodes:
+        ward = wards[patient.ward_id]
+        assert ward is not None
+        eid = episode.id
+        records.append(
+            EpisodeRecords(
+                at=at,
+                ward=ward,
+                patient=patient,
+                details=details[patient.id],
+                episode=episode,
+                alcohol=alcohol[eid],
+                medications=medications[eid],
+                assessments=assessments[eid],
+                vitals=vitals[eid],
+                sedation=sedation[eid],
+                symptoms=symptoms[eid],
+                administrations=administrations[eid],
+                side_effects=side_effects[eid],
+                acknowledgements=acknowledgements[eid],
+                physicians=physicians,
+            )
+        )
+    return records
 
 
 def _decimal(value: Decimal | None) -> str | None:
     return None if value is None else format(value.normalize(), "f")
 
 
-def build_state(
-    session: Session, episode: Episode, at: datetime, *, patient: Patient | None = None
-) -> dict[str, Any]:
-    """The `owm-state/1` document of `episode` at decision time `at` (not yet validated)."""
-    patient = patient or session.get(Patient, episode.patient_id)
-    assert patient is not None
-    ward = session.get(Ward, patient.ward_id)
-    assert ward is not None
+def state_from_records(records: EpisodeRecords) -> dict[str, Any]:
+    """The `owm-state/1` document of one episode from its records (not yet validated)."""
+    at = records.at
+    ward, episode, details = records.ward, records.episode, records.details
     zone = ZoneInfo(ward.timezone)
-    eid = episode.id
 
-    age = age_on(patient.date_of_birth, at, zone) if patient.date_of_birth else patient.age_years
+    age = age_on(details.date_of_birth, at, zone) if details.date_of_birth else details.age_years
     person: dict[str, Any] = {
         "age_years": age,
-        "sex": patient.sex,
-        "weight_kg": _decimal(patient.weight_kg),
-        "pregnant": patient.pregnant,
-        "conditions": list(patient.conditions),
-        "allergies": list(patient.allergies),
-        "history": list(patient.history),
+        "sex": details.sex,
+        "weight_kg": _decimal(details.weight_kg),
+        "pregnant": details.pregnant,
+        "conditions": list(details.conditions),
+        "allergies": list(details.allergies),
+        "history": list(details.history),
     }
 
     alcohol: dict[str, Any] = {}
-    records = _entries(session, Alcohol, eid, at)
     drinks = [
-        r.last_drink_at for r in records if r.last_drink_at is not None and r.last_drink_at <= at
+        r.last_drink_at
+        for r in records.alcohol
+        if r.last_drink_at is not None and r.last_drink_at <= at
     ]
     if drinks:
         alcohol["last_drink_at"] = iso(max(drinks))
-    breaths = [r for r in records if r.breath_alcohol_mg_l is not None]
+    breaths = [r for r in records.alcohol if r.breath_alcohol_mg_l is not None]
     if breaths:
         alcohol["breath_alcohol_mg_l"] = _decimal(breaths[-1].breath_alcohol_mg_l)
 
     medications = []
-    for m in _entries(session, Medication, eid, at):
+    for m in records.medications:
         medicine: dict[str, Any] = {
             "name": m.name,
             "class": m.med_class,
@@ -113,17 +225,6 @@ def build_state(
         if m.rxnorm:
             medicine["rxnorm"] = m.rxnorm
         medications.append(medicine)
-
-    physicians = {
-        u.id: u.full_name or u.username
-        for u in session.execute(
-            select(User).where(
-                User.id.in_(
-                    select(Acknowledgement.entered_by).where(Acknowledgement.episode_id == eid)
-                )
-            )
-        ).scalars()
-    }
 
     return {
         "format": "owm-state/1",
@@ -136,7 +237,7 @@ def build_state(
         "medications": medications,
         "assessments": [
             {"instrument": a.instrument, "at": iso(a.at), "items": dict(a.items)}
-            for a in _entries(session, Assessment, eid, at)
+            for a in records.assessments
             if a.items is not None
         ],
         "vitals": [
@@ -154,15 +255,12 @@ def build_state(
                 }.items()
                 if v is not None
             }
-            for v in _entries(session, VitalSigns, eid, at)
+            for v in records.vitals
         ],
         "sedation": [
-            {"at": iso(s.at), "scale": s.scale, "level": s.level}
-            for s in _entries(session, Sedation, eid, at)
+            {"at": iso(s.at), "scale": s.scale, "level": s.level} for s in records.sedation
         ],
-        "symptoms": [
-            {"at": iso(s.at), "code": s.code} for s in _entries(session, Symptom, eid, at)
-        ],
+        "symptoms": [{"at": iso(s.at), "code": s.code} for s in records.symptoms],
         "administrations": [
             {
                 "drug": a.drug,
@@ -172,18 +270,32 @@ def build_state(
                 "recorded_at": iso(a.recorded_at),
                 "outcome": a.outcome,
             }
-            for a in _entries(session, Administration, eid, at)
+            for a in records.administrations
         ],
-        "side_effects": [
-            {"at": iso(s.at), "code": s.code} for s in _entries(session, SideEffect, eid, at)
-        ],
+        "side_effects": [{"at": iso(s.at), "code": s.code} for s in records.side_effects],
         "acknowledgements": [
             {
                 "finding": a.finding,
-                "by": physicians.get(a.entered_by, str(a.entered_by)),
+                "by": records.physicians.get(a.entered_by, str(a.entered_by)),
                 "at": iso(a.at),
                 "reason": a.reason,
             }
-            for a in _entries(session, Acknowledgement, eid, at)
+            for a in records.acknowledgements
         ],
     }
+
+
+def build_state(
+    session: Session, episode: Episode, at: datetime, *, patient: Patient | None = None
+) -> dict[str, Any]:
+    """The `owm-state/1` document of `episode` at decision time `at` (not yet validated)."""
+    patient = patient or session.get(Patient, episode.patient_id)
+    assert patient is not None
+    return state_from_records(load_records(session, [(patient, episode)], at)[0])
+
+
+def build_states(
+    session: Session, episodes: Sequence[tuple[Patient, Episode]], at: datetime
+) -> list[dict[str, Any]]:
+    """The documents of many episodes at `at` (same order), read in one query per record kind."""
+    return [state_from_records(records) for records in load_records(session, episodes, at)]
