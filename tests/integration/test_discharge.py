@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from owm.service import acknowledgements, discharge, dosing, feedback, queries
 from owm.service.errors import Conflict, InputError
+from owm.service.overrides_report import overrides_report
 from owm.service.recommendation import get_recommendation
 
 from .helpers import COWS_MODERATE, make_world
@@ -150,11 +151,13 @@ def test_the_overrides_report_counts_acknowledgements_per_rule_and_physician(dat
     acknowledgements.acknowledge_finding(
         world.uow(), world.physician, episode_id=episode, finding="older-adult", reason="ok"
     )
-    report = queries.override_report(world.uow(), world.pharmacist)
-    assert [(r.finding, r.count) for r in report] == [
-        ("opioid-benzodiazepine", 3),
-        ("older-adult", 1),
-    ]
+    report = overrides_report(world.uow(), world.pharmacist)
+    counted = {r.code: (r.acknowledgements, r.acknowledged_episodes) for r in report.rules}
+    assert counted["opioid-benzodiazepine"] == (3, 3)
+    assert counted["older-adult"] == (1, 1)
+    (physician,) = report.prescribers
+    assert physician.user_id == world.physician.user_id
+    assert physician.by_code == (("older-adult", 1), ("opioid-benzodiazepine", 3))
 
 
 def test_the_episode_record_lists_everything_with_voided_entries_marked(database):

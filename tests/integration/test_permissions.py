@@ -26,6 +26,7 @@ from owm.service import (
     feedback,
     medications,
     observations,
+    overrides_report,
     queries,
     symptoms,
     users,
@@ -117,7 +118,7 @@ CALLS: dict[Permission, Call] = {
         w.uow(), a, text="wrong dose?", episode_id=c["episode"]
     ),
     Permission.REVIEW_PROBLEMS: lambda w, a, c: feedback.list_problem_reports(w.uow(), a),
-    Permission.GOVERNANCE_REPORT: lambda w, a, c: queries.override_report(w.uow(), a),
+    Permission.GOVERNANCE_REPORT: lambda w, a, c: overrides_report.overrides_report(w.uow(), a),
     Permission.READ_AUDIT: lambda w, a, c: queries.list_audit(w.uow(), a),
     Permission.MANAGE_USERS: lambda w, a, c: users.create_user(
         w.uow(),

@@ -28,7 +28,8 @@ DoseRefused -> 409, PermissionDenied -> 403, AuthenticationFailed -> 401).
 | wards | create_ward, set_ward_contact, list_wards, get_ward |
 | assignments | assign_nurse, assignment_history, current_assignments |
 | staff | staff_names, active_nurses |
-| queries | list_patients, get_patient, get_episode, list_episodes, episode_record, list_recommendations, list_audit, override_report |
+| queries | list_patients, get_patient, get_episode, list_episodes, episode_record, list_recommendations, list_audit |
+| overrides_report | overrides_report |
 
 Times: timezone-aware datetimes (UTC inside); "now" is the unit of work's clock.
 Doses: exact decimals in mg (`Decimal` or a string such as "0.5"), never floats.

@@ -1,5 +1,6 @@
 """Reading the record: wards' patients, a patient, an episode with everything in it,
-the recommendations shown, the audit trail, and the overrides report.
+the recommendations shown and the audit trail (the overrides report is
+`owm.service.overrides_report`).
 
 Reads run in a read-only transaction (deferred on SQLite: they never wait for a
 writer) and are checked against the permission matrix like every write: clinical
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from owm.service.actor import Actor
 from owm.service.assessments import with_band
@@ -59,13 +60,11 @@ from owm.store.models import (
     Sedation,
     SideEffect,
     Symptom,
-    User,
     VitalSigns,
 )
 from owm.store.uow import UnitOfWork
 
 __all__ = [
-    "OverrideCount",
     "RecommendationLogView",
     "episode_record",
     "get_episode",
@@ -74,7 +73,6 @@ __all__ = [
     "list_episodes",
     "list_patients",
     "list_recommendations",
-    "override_report",
 ]
 
 V = TypeVar("V")
@@ -226,31 +224,3 @@ def list_audit(
             query = query.where(AuditEntry.record_id == str(record_id))
         rows = uow.session.execute(query.order_by(AuditEntry.seq).limit(limit)).scalars()
         return [view(AuditEntryView, r) for r in rows]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class OverrideCount:
-    """How often a physician acknowledged (overrode) an escalation finding."""
-
-    finding: str
-    physician_id: int
-    physician: str
-    count: int
-
-
-def override_report(uow: UnitOfWork, actor: Actor) -> list[OverrideCount]:
-    """Acknowledgements (not voided) per finding and per physician, most frequent first,
-    so the unit can see which alerts it overrides."""
-    with uow.read():
-        begin(uow, actor, Permission.GOVERNANCE_REPORT)
-        rows = uow.session.execute(
-            select(Acknowledgement.finding, User.id, User.full_name, func.count())
-            .join(User, User.id == Acknowledgement.entered_by)
-            .where(Acknowledgement.voided_at.is_(None))
-            .group_by(Acknowledgement.finding, User.id, User.full_name)
-            .order_by(func.count().desc(), Acknowledgement.finding, User.id)
-        ).all()
-        return [
-            OverrideCount(finding=f, physician_id=uid, physician=name, count=n)
-            for f, uid, name, n in rows
-        ]

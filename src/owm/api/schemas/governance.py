@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import AwareDatetime, ConfigDict, Field, StrictBool, StrictInt, field_validator
 
 from owm.api.schemas.common import (
     BodyId,
@@ -30,13 +30,16 @@ __all__ = [
     "DischargeOut",
     "EscalationContactIn",
     "EscalationContactOut",
-    "OverrideCountOut",
+    "OverridesReportOut",
+    "PersonCountOut",
+    "PrescriberOverridesOut",
     "ProblemCloseIn",
     "ProblemReportIn",
     "ProblemReportOut",
     "RatingIn",
     "RatingOut",
     "RecommendationLogOut",
+    "RuleOverridesOut",
     "VoidIn",
     "VoidOut",
 ]
@@ -190,8 +193,50 @@ class AuditVerifyOut(Output):
     problem_seq: int | None
 
 
-class OverrideCountOut(Output):
-    finding: str
-    physician_id: int
-    physician: str
+class RuleOverridesOut(Output):
+    """One acknowledgeable finding: how often it was shown and how often overridden."""
+
+    code: str
+    rule: str
+    alerted_episodes: int = Field(description="Episodes shown a recommendation with it.")
+    acknowledgements: int = Field(description="Acknowledgements recorded (voided ones apart).")
+    acknowledged_episodes: int
+    voided: int = Field(description="Acknowledgements voided as entered in error.")
+    physicians: int = Field(description="Physicians who acknowledged it.")
+    override_percent: int | None = Field(
+        description="Acknowledged episodes as a percentage of alerted ones (null: never shown)."
+    )
+
+
+class PrescriberOverridesOut(Output):
+    user_id: int
+    name: str
+    role: str
+    total: int
+    by_code: dict[str, int] = Field(description="Acknowledgements per finding code.")
+
+    @field_validator("by_code", mode="before")
+    @classmethod
+    def _pairs(cls, value: Any) -> Any:
+        return dict(value) if isinstance(value, tuple | list) else value
+
+
+class PersonCountOut(Output):
+    user_id: int
+    name: str
+    role: str
     count: int
+
+
+class OverridesReportOut(Output):
+    """Acknowledgements per rule and per prescriber, and holds when a dose was allowed."""
+
+    since: datetime
+    until: datetime
+    days: int
+    total_acknowledgements: int
+    rules: list[RuleOverridesOut]
+    prescribers: list[PrescriberOverridesOut]
+    holds_when_allowed: list[PersonCountOut] = Field(
+        description="Doses held, per person, when the recommendation shown was give."
+    )
