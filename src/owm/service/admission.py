@@ -7,7 +7,10 @@ ASAM 2020); withdrawal management alone should not be the whole treatment (CRISM
 must say why. Patient details are validated with the core's own state model
 (codes, physiological limits of the ward's protocol), so nothing stored can later
 fail to make a state. `update_patient` changes details (weight, pregnancy,
-conditions, ...) with the before/after in the audit trail.
+conditions, ...) with the before/after in the audit trail. Every admission and
+change also keeps the details as a version effective from its time
+(`owm.service.patient_details`), so a decision about a past moment reads the
+details as they stood then.
 
 An admission may carry an idempotency key (the admission form's): it is stored
 with the episode under a unique index, so the same key twice returns the first
@@ -26,6 +29,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from owm.clinical import Protocol
+from owm.clinical.context import hours
+from owm.clinical.findings import iso
 from owm.clinical.state import Patient as PatientRecord
 from owm.service.actor import Actor
 from owm.service.common import (
@@ -42,6 +47,7 @@ from owm.service.common import (
     validated,
 )
 from owm.service.errors import Conflict, InputError
+from owm.service.patient_details import latest_details, record_details
 from owm.service.permissions import Permission
 from owm.service.protocols import protocol_for
 from owm.service.results import AdmissionResult, EpisodeView, PatientView, view
@@ -288,6 +294,7 @@ def _admit(
             patient.updated_at = now
             audit(uow, acting, "patient.update", patient, before=before)
         session.flush()
+        record_details(uow, acting, patient, effective_from=admitted)
         latest = session.execute(
             select(Episode.discharged_at)
             .where(Episode.patient_id == patient.id)
@@ -335,17 +342,37 @@ def update_patient(
     history: list[str] | tuple[str, ...] = _UNSET,
     date_of_birth: date | None = _UNSET,
     age_years: int | None = _UNSET,
+    effective_from: datetime | None = None,
 ) -> PatientView:
     """Change a patient's details; only the arguments given change (None clears a value).
 
-    Decisions made from now on use the new details; earlier decisions stay in the
-    recommendation log with the state they were made from.
+    The new details count from `effective_from` (default now; when the change took
+    effect earlier, e.g. a weight taken this morning: not in the future, not before
+    the details already recorded, and within the protocol's late-charting window).
+    Decisions about any moment from then on read them; a decision about an earlier
+    moment (a dose charted late) reads the details as they stood then. Earlier
+    decisions stay in the recommendation log with the state they were made from.
     """
     with uow:
         acting = begin(uow, actor, Permission.UPDATE_PATIENT)
         session = uow.session
         patient = load_patient(session, patient_id)
         ward = load_ward(session, patient.ward_id)
+        protocol = protocol_for(ward.protocol_id)
+        now = uow.now()
+        since = clinical_time(
+            effective_from,
+            field="effective_from",
+            now=now,
+            not_older_than=hours(protocol.windows.late_charting_hours),
+        )
+        latest = latest_details(session, patient.id)
+        if latest is not None and since < latest.effective_from:
+            raise InputError(
+                "effective_from",
+                iso(since),
+                f"a time at or after the details recorded from {iso(latest.effective_from)}",
+            )
         before = snapshot(patient)
         current: dict[str, Any] = {
             "date_of_birth": patient.date_of_birth,
@@ -368,13 +395,13 @@ def update_patient(
             "history": history,
         }
         current.update({k: v for k, v in changes.items() if v is not _UNSET})
-        now = uow.now()
-        details = _details(protocol_for(ward.protocol_id), ZoneInfo(ward.timezone), now, **current)
+        details = _details(protocol, ZoneInfo(ward.timezone), since, **current)
         for key, value in details.items():
             setattr(patient, key, value)
         if bed is not _UNSET:
             patient.bed = optional_text(bed, field="bed", max_length=20)
         patient.updated_at = now
         audit(uow, acting, "patient.update", patient, before=before)
+        record_details(uow, acting, patient, effective_from=since)
         uow.commit()
         return view(PatientView, patient)

@@ -26,17 +26,20 @@ from owm.store.models.observations import (
     VitalSigns,
 )
 from owm.store.models.patients import (
+    DETAIL_FIELDS,
     FIRST_LINE_CHOICES,
     MOUD_REFERRALS,
     SETTINGS,
     Discharge,
     Episode,
     Patient,
+    PatientDetails,
 )
 from owm.store.models.people import ROLES, ApiToken, User, Ward
 from owm.store.models.staffing import NurseAssignment
 
 __all__ = [
+    "DETAIL_FIELDS",
     "FIRST_LINE_CHOICES",
     "GENESIS_HASH",
     "MOUD_REFERRALS",
@@ -60,6 +63,7 @@ __all__ = [
     "Medication",
     "NurseAssignment",
     "Patient",
+    "PatientDetails",
     "PatientRating",
     "ProblemReport",
     "RatingKiosk",

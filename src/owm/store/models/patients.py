@@ -1,4 +1,5 @@
-"""Patients, their episodes (admission to discharge) and the discharge record.
+"""Patients, their details with history, their episodes (admission to discharge) and the
+discharge record.
 
 A patient's clinical lists (conditions, allergies, history) use the codes of
 `owm-state/1`; they are validated by the service before they are stored. An
@@ -33,11 +34,31 @@ from sqlalchemy.orm import Mapped, mapped_column
 from owm.store.base import Base, utc
 from owm.store.types import UTCDateTime
 
-__all__ = ["FIRST_LINE_CHOICES", "MOUD_REFERRALS", "SETTINGS", "Discharge", "Episode", "Patient"]
+__all__ = [
+    "DETAIL_FIELDS",
+    "FIRST_LINE_CHOICES",
+    "MOUD_REFERRALS",
+    "SETTINGS",
+    "Discharge",
+    "Episode",
+    "Patient",
+    "PatientDetails",
+]
 
 SETTINGS: tuple[str, ...] = ("inpatient", "residential", "outpatient")
 FIRST_LINE_CHOICES: tuple[str, ...] = ("methadone", "buprenorphine", "declined", "undecided")
 MOUD_REFERRALS: tuple[str, ...] = ("methadone", "buprenorphine", "declined", "already-on-moud")
+DETAIL_FIELDS: tuple[str, ...] = (
+    "date_of_birth",
+    "age_years",
+    "sex",
+    "weight_kg",
+    "pregnant",
+    "conditions",
+    "allergies",
+    "history",
+)
+"""The patient's details that decisions read; kept with history in `PatientDetails`."""
 
 
 class Patient(Base):
@@ -59,6 +80,33 @@ class Patient(Base):
     entered_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     entered_at: Mapped[datetime] = utc()
     updated_at: Mapped[datetime] = utc()
+
+
+class PatientDetails(Base):
+    """The patient's details as they stood from `effective_from` until the next row.
+
+    The `Patient` row holds the details now (what screens show); this table keeps
+    every version, so a decision about a past moment (a dose charted late) reads
+    the weight, pregnancy and conditions as they stood then. A row is written at
+    admission (effective from the admission time) and at each change of details.
+    """
+
+    __tablename__ = "patient_details"
+    __table_args__ = (Index("ix_patient_details_patient_from", "patient_id", "effective_from"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
+    effective_from: Mapped[datetime] = utc()
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    age_years: Mapped[int | None] = mapped_column(Integer)
+    sex: Mapped[str | None] = mapped_column(String(10))
+    weight_kg: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    pregnant: Mapped[bool | None] = mapped_column(Boolean)
+    conditions: Mapped[list[str]] = mapped_column(JSON)
+    allergies: Mapped[list[str]] = mapped_column(JSON)
+    history: Mapped[list[str]] = mapped_column(JSON)
+    entered_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    entered_at: Mapped[datetime] = utc()
 
 
 class Episode(Base):
