@@ -129,3 +129,23 @@ def test_the_timeline_names_who_entered_and_who_voided_each_entry(app, world):
 
     as_nurse = as_role(app, world, "nurse").get(f"/patients/{patient}").text
     assert "by you" in as_nurse[as_nurse.index('id="timeline"') :]
+
+
+def test_the_handoff_page_and_pdf_name_the_nurse_of_each_patient(app, world):
+    import io
+
+    from pypdf import PdfReader
+
+    mine = world.admit("H-1", name="Hal Handoff", bed="1")
+    world.admit("H-2", name="Ivy Nobody", bed="2")
+    assign_nurse(world.uow(), world.nurse, episode_id=mine, nurse_id=world.nurse.user_id)
+    nurse = as_role(app, world, "nurse")
+
+    html = nurse.get("/handoff").text
+    cells = re.findall(r'data-testid="handoff-nurse">(.*?)</span>\s*</td>', html, flags=re.S)
+    assert len(cells) == 2
+    assert "Nurse: A Nurse" in cells[0] and "nobody assigned" in cells[1]
+
+    pdf = nurse.get("/handoff.pdf").content
+    words = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Nurse: A Nurse" in words and "Nurse: nobody assigned" in words

@@ -1,7 +1,7 @@
 """The shift handoff page (printable) and its PDF download.
 
 GET /handoff       every patient on the ward: status now, clonazepam, alerts and the
-                   outstanding tasks, with print CSS (A4 landscape, headings repeated
+                   outstanding tasks, and the nurse looking after each, with print CSS (A4 landscape, headings repeated
                    on every page, one patient never split across pages).
 GET /handoff.pdf   the same handoff as a PDF file, made in-process (`owm.web.docs.pdf`).
 
@@ -17,12 +17,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from owm.api.deps import UowDep
+from owm.service.assignments import current_assignments
 from owm.service.errors import ServiceError
 from owm.service.handoff import handoff_report
 from owm.web.docs.common import ward_context, ward_of
 from owm.web.docs.pdf import handoff_pdf
 from owm.web.errors import error_page
-from owm.web.pages import NavItem, PageUserDep, add_nav, page
+from owm.web.pages import NavItem, PageUser, PageUserDep, add_nav, page
 
 __all__ = ["router"]
 
@@ -40,11 +41,18 @@ add_nav(
 add_nav(NavItem(key="downtime", label="Downtime forms", href="/downtime", order=45))
 
 
+def _nurses(uow: UowDep, user: PageUser, ward_id: int) -> dict[int, str]:
+    """The nurse looking after each episode on the ward, by episode id."""
+    current = current_assignments(uow, user.actor, ward_id=ward_id)
+    return {episode_id: a.nurse_name for episode_id, a in current.items()}
+
+
 @router.get("/handoff", response_class=HTMLResponse)
 def handoff_page(request: Request, user: PageUserDep, uow: UowDep) -> Response:
     try:
         ward_view = ward_of(user)
         report = handoff_report(uow, user.actor, ward_id=ward_view.id)
+        nurses = _nurses(uow, user, ward_view.id)
     except ServiceError as error:
         return error_page(request, user, error)
     return page(
@@ -53,6 +61,7 @@ def handoff_page(request: Request, user: PageUserDep, uow: UowDep) -> Response:
         user=user,
         active="handoff",
         report=report,
+        nurses=nurses,
         **ward_context(ward_view),
     )
 
@@ -67,11 +76,12 @@ def handoff_pdf_download(request: Request, user: PageUserDep, uow: UowDep) -> Re
     try:
         ward_view = ward_of(user)
         report = handoff_report(uow, user.actor, ward_id=ward_view.id)
+        nurses = _nurses(uow, user, ward_view.id)
     except ServiceError as error:
         return error_page(request, user, error)
     stamp = report.at.strftime("%Y%m%dT%H%MZ")
     return Response(
-        handoff_pdf(report),
+        handoff_pdf(report, nurses),
         media_type="application/pdf",
         headers={
             "Content-Disposition": f'attachment; filename="{_file_name(ward_view.name, stamp)}"',

@@ -14,6 +14,7 @@ is printed as a word ("EMERGENCY", "Hold", "Give 0.5 mg").
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
@@ -101,11 +102,12 @@ class _HandoffPdf(FPDF):
         )
 
 
-def _patient_cell(p: HandoffPatient) -> str:
+def _patient_cell(p: HandoffPatient, nurse: str | None) -> str:
     lines = [p.name, f"MRN {p.mrn}"]
     if p.age_years is not None:
         lines.append(f"{p.age_years} years")
     lines.append(f"Course day {p.course_day}")
+    lines.append(f"Nurse: {nurse}" if nurse else "Nurse: nobody assigned")
     if p.allergies:
         lines.append("Allergies: " + ", ".join(p.allergies))
     if p.conditions:
@@ -261,8 +263,10 @@ def _headings(pdf: _HandoffPdf) -> None:
     pdf.rows_top = pdf.get_y()
 
 
-def handoff_pdf(report: HandoffReport) -> bytes:
-    """The handoff as PDF bytes (`%PDF-...`)."""
+def handoff_pdf(report: HandoffReport, nurses: Mapping[int, str] | None = None) -> bytes:
+    """The handoff as PDF bytes (`%PDF-...`); `nurses` names the nurse looking after each
+    episode (by episode id), as the handoff page does."""
+    nurses = nurses or {}
     pdf = _HandoffPdf(report)
     pdf.alias_nb_pages()
     pdf.add_page()
@@ -276,7 +280,7 @@ def handoff_pdf(report: HandoffReport) -> bytes:
     for p in report.patients:
         texts = (
             p.bed or "–",
-            _patient_cell(p),
+            _patient_cell(p, nurses.get(p.episode_id)),
             _status_cell(p, tz),
             _recommendation_cell(p, tz),
             _alerts_cell(p),
