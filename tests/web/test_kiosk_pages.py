@@ -48,9 +48,11 @@ def test_opening_the_kiosk_ends_the_nurses_session_on_that_browser(app, world):
     nurse, _, opened = _open_kiosk(app, world, episode)
     assert SESSION_COOKIE in opened.headers.get("set-cookie", "")
     # Even with the old cookie sent again, the session was revoked in the database.
-    for path in ("/", "/due", f"/episodes/{episode}/rating", f"/episodes/{episode}/discharge"):
+    for path in ("/due", f"/episodes/{episode}/rating", f"/episodes/{episode}/discharge"):
         response = nurse.client.get(path, follow_redirects=False)
         assert response.status_code == 303 and response.headers["location"].startswith("/login")
+    root = nurse.client.get("/", follow_redirects=False)
+    assert root.status_code == 200 and 'action="/login"' in root.text  # the sign-in page
 
 
 def test_the_kiosk_shows_only_the_rating_form_and_records_one_rating(app, world, database):

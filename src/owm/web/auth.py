@@ -20,6 +20,7 @@ from owm.api.auth import end_session, sign_in, start_session
 from owm.api.csrf import CSRF_COOKIE, set_csrf_cookie
 from owm.api.deps import CheckedSession, ClientAddress, OptionalUser, RuntimeDep
 from owm.api.errors import TooManyAttempts, Unauthorized
+from owm.api.runtime import Runtime
 from owm.api.sessions import new_csrf_token
 from owm.web.pages import page
 
@@ -61,6 +62,13 @@ def _login_page(
     )
     set_csrf_cookie(response, token, secure=runtime_secure, max_age=None)
     return response
+
+
+def login_page_for_visitor(request: Request) -> HTMLResponse:
+    """The sign-in form, served in place at `/` to someone not signed in."""
+    runtime: Runtime = request.app.state.owm
+    token = request.cookies.get(CSRF_COOKIE) or new_csrf_token()
+    return _login_page(request, runtime.settings.cookie_secure, token)
 
 
 @router.get("/login", response_class=HTMLResponse)

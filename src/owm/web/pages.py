@@ -141,9 +141,17 @@ def page_csrf_failed_response(request: Request, exc: PageCsrfFailed) -> Response
 
 
 def not_signed_in_response(request: Request, exc: NotSignedIn) -> Response:
-    """Send the browser to the sign-in page, keeping where it wanted to go."""
+    """The sign-in page for a visitor at `/`; elsewhere a redirect to it, keeping the target."""
     from urllib.parse import quote
 
+    if (
+        request.url.path == "/"
+        and request.method == "GET"
+        and not request.headers.get("HX-Request")
+    ):
+        from owm.web.auth import login_page_for_visitor
+
+        return login_page_for_visitor(request)
     target = "/login"
     if exc.next_path and exc.next_path not in ("/", "/login"):
         target += "?next=" + quote(exc.next_path, safe="/")

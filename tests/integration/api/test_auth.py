@@ -193,7 +193,7 @@ def test_the_login_page_is_rate_limited_too(api: Api) -> None:
 
 
 def test_a_visitor_to_the_root_gets_the_login_page(api: Api) -> None:
-    response = api.client.get("/", follow_redirects=True)
+    response = api.client.get("/", follow_redirects=False)
     assert response.status_code == 200
     assert "text/html" in response.headers["content-type"]
     assert 'action="/login"' in response.text
