@@ -251,3 +251,54 @@ def test_the_migration_keeps_the_details_of_patients_already_stored(database):
     assert kept.effective_from == admitted
     assert kept.weight_kg == Decimal("64.5") and kept.conditions == ("epilepsy",)
     assert kept.entered_by == world.nurse.user_id
+
+
+def test_a_change_through_owm_keeps_what_the_patient_row_alone_held_before(database):
+    """Details written on the patient row alone (no version: an older record, another
+    writer) are kept as versions before owm changes them, so earlier moments still read
+    them: with no version at all from the first admission, else from the row's change."""
+    world = make_world(database)
+    admitted = world.clock()
+    episode = world.admit(weight_kg="62")
+    patient_id = _patient_id(world, episode)
+    with world.uow() as uow:
+        uow.session.execute(text("DELETE FROM patient_details"))
+        uow.commit()
+    world.advance(hours=1)
+    written_alone = world.clock()
+    with world.uow() as uow:
+        row = uow.session.get(Patient, patient_id)
+        assert row is not None
+        row.weight_kg = Decimal("66")
+        row.updated_at = written_alone
+        uow.commit()
+    world.advance(hours=1)
+    # A patient row with no version: it is the baseline, from the first admission.
+    admission.update_patient(world.uow(), world.nurse, patient_id=patient_id, weight_kg="70")
+    changed = world.clock()
+
+    history = details_history(world.uow(), world.nurse, patient_id=patient_id)
+    assert [(d.weight_kg, d.effective_from) for d in history] == [
+        (Decimal("70"), changed),
+        (Decimal("66"), admitted),
+    ]
+    assert _state_patient(world, episode, changed - timedelta(seconds=1))["weight_kg"] == "66"
+
+    world.advance(hours=1)
+    alone_again = world.clock()
+    with world.uow() as uow:
+        row = uow.session.get(Patient, patient_id)
+        assert row is not None
+        row.weight_kg = Decimal("72")
+        row.updated_at = alone_again
+        uow.commit()
+    world.advance(hours=1)
+    admission.update_patient(world.uow(), world.nurse, patient_id=patient_id, weight_kg="75")
+
+    weights = [
+        (d.weight_kg, d.effective_from)
+        for d in details_history(world.uow(), world.nurse, patient_id=patient_id)
+    ]
+    assert weights[:2] == [(Decimal("75"), world.clock()), (Decimal("72"), alone_again)]
+    assert _state_patient(world, episode, alone_again)["weight_kg"] == "72"
+    assert _state_patient(world, episode, changed)["weight_kg"] == "70"

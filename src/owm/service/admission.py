@@ -47,7 +47,7 @@ from owm.service.common import (
     validated,
 )
 from owm.service.errors import Conflict, InputError
-from owm.service.patient_details import latest_details, record_details
+from owm.service.patient_details import latest_details, record_details, settle_details
 from owm.service.permissions import Permission
 from owm.service.protocols import protocol_for
 from owm.service.results import AdmissionResult, EpisodeView, PatientView, view
@@ -288,6 +288,7 @@ def _admit(
                 raise Conflict(
                     f"patient with MRN {record_number} already has an open episode {open_episode[0]}"
                 )
+            settle_details(uow, acting, patient)
             before = snapshot(patient)
             for name, value in {"name": full_name, "bed": bed_label, **columns}.items():
                 setattr(patient, name, value)
@@ -366,7 +367,7 @@ def update_patient(
             now=now,
             not_older_than=hours(protocol.windows.late_charting_hours),
         )
-        latest = latest_details(session, patient.id)
+        latest = settle_details(uow, acting, patient) or latest_details(session, patient.id)
         if latest is not None and since < latest.effective_from:
             raise InputError(
                 "effective_from",

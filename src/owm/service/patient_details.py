@@ -13,7 +13,8 @@ Which row counts at a decision time `at`: the latest row effective at or before
 admission). A patient whose details were written without a row (by a writer that
 keeps only the `Patient` row, or a record older than this table) is read from
 the `Patient` row: when it differs from the latest row, it counts from the
-`Patient` row's `updated_at`; with no row at all, it counts at every moment.
+`Patient` row's `updated_at`; with no row at all, it counts at every moment. Before
+such a row is changed through owm, `settle_details` keeps what it held as a version.
 """
 
 from __future__ import annotations
@@ -24,13 +25,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from owm.service.actor import Actor
 from owm.service.common import Acting, audit, begin, load_patient
 from owm.service.permissions import Permission
-from owm.store.models import DETAIL_FIELDS, Patient, PatientDetails
+from owm.store.models import DETAIL_FIELDS, Episode, Patient, PatientDetails
 from owm.store.uow import UnitOfWork
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "details_history",
     "latest_details",
     "record_details",
+    "settle_details",
 ]
 
 
@@ -145,6 +147,41 @@ def latest_details(session: Session, patient_id: int) -> PatientDetails | None:
         .order_by(PatientDetails.effective_from.desc(), PatientDetails.id.desc())
         .limit(1)
     ).scalar_one_or_none()
+
+
+def _baseline_time(session: Session, patient: Patient) -> datetime:
+    """When a patient's first known details began: the first admission, or when the
+    patient was entered if that was earlier (the rule the migration used)."""
+    first = session.execute(
+        select(func.min(Episode.admitted_at)).where(Episode.patient_id == patient.id)
+    ).scalar_one_or_none()
+    return min(patient.entered_at, first) if first is not None else patient.entered_at
+
+
+def settle_details(uow: UnitOfWork, acting: Acting, patient: Patient) -> PatientDetails | None:
+    """Before the `Patient` row is changed: keep its present details as a version when no
+    version holds them (a patient with none yet, from their first admission; details
+    changed on the row alone, from the row's `updated_at`), so that the change does not
+    rewrite what earlier moments read. Call inside the caller's transaction."""
+    session = uow.session
+    latest = latest_details(session, patient.id)
+    if latest is None:
+        since, who = _baseline_time(session, patient), patient.entered_by
+    elif not _same(_of(latest, latest.effective_from), patient):
+        since, who = max(patient.updated_at, latest.effective_from), acting.user_id
+    else:
+        return None
+    row = PatientDetails(
+        patient_id=patient.id,
+        effective_from=since,
+        entered_by=who,
+        entered_at=uow.now(),
+        **_patient_values(patient),
+    )
+    session.add(row)
+    audit(uow, acting, "patient_details.record", row)
+    session.flush()
+    return row
 
 
 def record_details(
