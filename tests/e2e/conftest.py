@@ -3,9 +3,10 @@
 - `owm_server` (session): a fresh SQLite database in a temporary folder, migrated,
   with one ward (in a zone where it is day now, see `daytime_zone`) and one user per
   role (`USERS`, password `PASSWORD`), then `owm serve` as a subprocess on a free
-  port, its board refreshing every `BOARD_REFRESH_SECONDS`; yields a `LiveServer` with its base
-  URL and a unit of work on the same database (to set up data through the
-  service functions, never through SQL). Stopped at the end of the session.
+  port (`support.servers.OwmServe`), its board refreshing every
+  `BOARD_REFRESH_SECONDS`; yields a `LiveServer` with its base URL and a unit of
+  work on the same database (to set up data through the service functions, never
+  through SQL). Stopped at the end of the session.
 - `browser` (session): the system's Chromium (`OWM_TEST_CHROMIUM`, default
   /usr/bin/chromium) driven by Playwright; never `playwright install`.
 - `context`, `page` (function): a fresh browser context (no cookies) per test;
@@ -17,15 +18,8 @@ The tests carry the `e2e` marker (added here to every test of this folder).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,6 +29,9 @@ import pytest
 
 pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+from support.servers import OwmServe, free_port
+from support.wards import staffed_ward
 
 __all__ = [
     "BOARD_REFRESH_SECONDS",
@@ -95,12 +92,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @dataclass
 class LiveServer:
     """A running `owm serve`: where it listens and how to reach its database."""
@@ -139,53 +130,27 @@ _engines: dict[str, object] = {}
 
 def _seed(server: LiveServer) -> None:
     """Migrate the database, create the ward and one user per role (as `owm` itself does)."""
-    from owm.service.actor import Actor
-    from owm.service.users import create_user
-    from owm.service.wards import create_ward
     from owm.store.migrate import migrate
 
     migrate(server.database_url)
-    system = Actor.system("e2e-fixture")
-    ward = create_ward(
-        server.uow(),
-        system,
+    staffed = staffed_ward(
+        server.uow,
         name=WARD_NAME,
         timezone=server.ward_tz,
-        protocol_id="clonazepam-adjunct",
+        roles=USERS,
+        users=USERS,
+        password=PASSWORD,
+        system="e2e-fixture",
     )
-    server.ward_id = ward.id
-    for role, (username, full_name) in USERS.items():
-        user = create_user(
-            server.uow(),
-            system,
-            username=username,
-            full_name=full_name,
-            role=role,
-            password=PASSWORD,
-        )
-        server.user_ids[role] = user.id
-
-
-def _wait_until_up(server: LiveServer, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"owm serve exited with {process.returncode}:\n{server.log()}")
-        with (
-            contextlib.suppress(urllib.error.URLError, ConnectionError, TimeoutError),
-            urllib.request.urlopen(server.url("/login"), timeout=2) as response,
-        ):
-            if response.status == 200:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"owm serve did not answer within 60 s:\n{server.log()}")
+    server.ward_id = staffed.ward_id
+    server.user_ids = {role: actor.user_id for role, actor in staffed.actors.items()}
 
 
 @pytest.fixture(scope="session")
 def owm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     data_dir = tmp_path_factory.mktemp("owm-e2e")
     database_url = f"sqlite:///{data_dir / 'owm.db'}"
-    port = _free_port()
+    port = free_port()
     server = LiveServer(
         base_url=f"http://127.0.0.1:{port}",
         database_url=database_url,
@@ -201,24 +166,19 @@ def owm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]
         "OWM_SECRET_KEY": "e2e-" + "k" * 40,
         "OWM_BOARD_REFRESH_SECONDS": str(BOARD_REFRESH_SECONDS),
     }
-    with server.log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "owm", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=data_dir,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    process = OwmServe(
+        env=env,
+        log_path=server.log_path,
+        port=port,
+        cwd=data_dir,
+        ready_path="/login",
+        start_timeout=60,
+    )
+    process.start()
     try:
-        _wait_until_up(server, process)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=20)
+        process.stop(timeout=20)
 
 
 def _chromium_path() -> str:

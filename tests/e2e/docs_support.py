@@ -8,28 +8,7 @@ import unicodedata
 import uuid
 from typing import Any
 
-COWS_MODERATE = {
-    "resting_pulse": 1,
-    "sweating": 1,
-    "restlessness": 3,
-    "pupil_size": 1,
-    "bone_joint_aches": 2,
-    "runny_nose_tearing": 1,
-    "gi_upset": 2,
-    "tremor": 1,
-    "yawning": 1,
-    "anxiety_irritability": 2,
-    "gooseflesh": 0,
-}
-GOOD_VITALS: dict[str, Any] = {
-    "respiratory_rate": 16,
-    "spo2": 98,
-    "oxygen": False,
-    "systolic_bp": 124,
-    "pulse": 76,
-    "consciousness": "alert",
-    "temperature_c": "37.0",
-}
+from support.records import ready_for_dose as record_ready
 
 
 def unique(prefix: str) -> str:
@@ -63,15 +42,7 @@ def admit(server: Any, name: str, *, bed: str | None = None, **details: Any) -> 
 
 def ready_for_dose(server: Any, episode_id: int) -> None:
     """A moderate COWS, normal vital signs and POSS 1, recorded now."""
-    from owm.service.assessments import record_assessment
-    from owm.service.observations import record_sedation, record_vitals
-
-    nurse = server.actor("nurse")
-    record_assessment(
-        server.uow(), nurse, episode_id=episode_id, instrument="COWS", items=COWS_MODERATE
-    )
-    record_vitals(server.uow(), nurse, episode_id=episode_id, **GOOD_VITALS)
-    record_sedation(server.uow(), nurse, episode_id=episode_id, scale="POSS", level="1")
+    record_ready(server.uow, server.actor("nurse"), episode_id)
 
 
 def pdf_text(data: bytes) -> str:

@@ -9,32 +9,19 @@ ward system would, then looked at and acted on through the pages.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from playwright.sync_api import BrowserContext, Page, expect
 
+from support.records import COWS_MODERATE, GOOD_VITALS
+from support.records import ready_for_dose as record_ready
+
 from .conftest import LiveServer, screenshot, signed_in
 
-COWS_MODERATE = {
-    "resting_pulse": 1,
-    "sweating": 1,
-    "restlessness": 3,
-    "pupil_size": 1,
-    "bone_joint_aches": 2,
-    "runny_nose_tearing": 1,
-    "gi_upset": 2,
-    "tremor": 1,
-    "yawning": 1,
-    "anxiety_irritability": 2,
-    "gooseflesh": 0,
-}  # total 15: moderate, with target symptoms
-GOOD_VITALS = {
-    "respiratory_rate": "16",
-    "spo2": "98",
-    "systolic_bp": "124",
-    "pulse": "76",
-    "temperature_c": "37.0",
+VITALS_TYPED = {
+    name: str(GOOD_VITALS[name])
+    for name in ("respiratory_rate", "spo2", "systolic_bp", "pulse", "temperature_c")
 }
+"""The normal vital signs as a nurse types them into the form's number fields."""
 
 
 def admit_through_service(server: LiveServer, mrn: str, name: str, bed: str) -> tuple[int, int]:
@@ -57,24 +44,7 @@ def admit_through_service(server: LiveServer, mrn: str, name: str, bed: str) -> 
 
 def ready_for_dose(server: LiveServer, episode_id: int, poss: str = "1") -> None:
     """A moderate COWS, normal vital signs and a POSS, recorded now by the nurse."""
-    from owm.service.assessments import record_assessment
-    from owm.service.observations import record_sedation, record_vitals
-
-    nurse = server.actor("nurse")
-    record_assessment(
-        server.uow(), nurse, episode_id=episode_id, instrument="COWS", items=COWS_MODERATE
-    )
-    vitals: dict[str, Any] = {k: int(v) for k, v in GOOD_VITALS.items() if k != "temperature_c"}
-    record_vitals(
-        server.uow(),
-        nurse,
-        episode_id=episode_id,
-        oxygen=False,
-        consciousness="alert",
-        temperature_c=GOOD_VITALS["temperature_c"],
-        **vitals,
-    )
-    record_sedation(server.uow(), nurse, episode_id=episode_id, scale="POSS", level=poss)
+    record_ready(server.uow, server.actor("nurse"), episode_id, poss=poss)
 
 
 def assert_times_in_ward_zone(page: Page, tz: str) -> int:
@@ -108,7 +78,7 @@ def record_cows(page: Page, items: dict[str, int]) -> None:
 
 def record_vitals_form(page: Page) -> None:
     open_form(page, "form-vitals")
-    for name, value in GOOD_VITALS.items():
+    for name, value in VITALS_TYPED.items():
         page.locator(f"#v-{name}").fill(value)
     page.get_by_label("Supplemental oxygen").select_option("no")
     page.get_by_label("Consciousness (ACVPU)").select_option("alert")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from owm.clinical.instruments import INSTRUMENTS
+from support.records import COWS_MODERATE
 
 VIGNETTES = Path(__file__).resolve().parents[3] / "shared" / "vignettes"
 
@@ -29,19 +30,7 @@ def vignette_state(stem: str) -> dict[str, Any]:
     return dict(vignette_states())[stem]
 
 
-COWS = {
-    "resting_pulse": 1,
-    "sweating": 1,
-    "restlessness": 3,
-    "pupil_size": 1,
-    "bone_joint_aches": 2,
-    "runny_nose_tearing": 1,
-    "gi_upset": 2,
-    "tremor": 1,
-    "yawning": 1,
-    "anxiety_irritability": 2,
-    "gooseflesh": 0,
-}
+COWS = COWS_MODERATE
 SOWS = dict.fromkeys(INSTRUMENTS["SOWS"].item_keys, 1)
 OOWS = dict.fromkeys(INSTRUMENTS["OOWS"].item_keys, 0)
 

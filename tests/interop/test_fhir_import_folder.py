@@ -25,12 +25,11 @@ from owm.clinical import default_protocol, parse_state
 from owm.fhir import export_state
 from owm.fhir.codes import SYSTEM
 from owm.fhir.identity import IDENTIFIER_TYPE
-from owm.service import users, wards
-from owm.service.actor import Actor
 from owm.service.errors import Conflict, InputError, PermissionDenied
 from owm.service.fhir_import import import_fhir_bundle
 from owm.service.recommendation import get_recommendation
 from owm.store.uow import FixedClock
+from support.wards import staffed_ward
 
 PROTOCOL = default_protocol()
 SHIFT = timedelta(weeks=-52)
@@ -73,26 +72,8 @@ def bundle_time(bundle: dict[str, Any]) -> datetime:
 
 def make_ward(database: Any) -> dict[str, Any]:
     """A ward in Europe/London (the vignettes' zone) with a nurse and a physician."""
-    system = Actor.system("test")
-    ward = wards.create_ward(
-        database.uow(),
-        system,
-        name="Ward 7",
-        timezone="Europe/London",
-        protocol_id="clonazepam-adjunct",
-    )
-    actors = {"ward": ward}
-    for role in ("nurse", "physician", "pharmacist"):
-        user = users.create_user(
-            database.uow(),
-            system,
-            username=f"{role}1",
-            full_name=f"A {role.title()}",
-            role=role,
-            password="correct horse battery",
-        )
-        actors[role] = Actor(user_id=user.id, role=role)  # type: ignore[arg-type]
-    return actors
+    staffed = staffed_ward(database.uow, roles=("nurse", "physician", "pharmacist"))
+    return {"ward": staffed.ward, **staffed.actors}
 
 
 def write(folder: Path, name: str, document: Any) -> None:
