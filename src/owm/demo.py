@@ -265,6 +265,40 @@ def _give(
     script.at(moment, mrn, give)
 
 
+def _methadone(script: _Script, mrn: str, moment: datetime, dose_text: str) -> None:
+    """Methadone (RxNorm 6813) recorded as a current medicine at `moment`."""
+    from owm.service import medications
+
+    def methadone(world: Any, ctx: dict[str, Any]) -> None:
+        medications.record_medication(
+            world.uow(),
+            world.nurse,
+            episode_id=ctx["episode"],
+            name="methadone",
+            med_class="opioid",
+            rxnorm="6813",
+            dose_text=dose_text,
+        )
+
+    script.at(moment, mrn, methadone)
+
+
+def _acknowledge(script: _Script, mrn: str, moment: datetime, finding: str, reason: str) -> None:
+    """The ward physician acknowledges `finding` at `moment`, with `reason`."""
+    from owm.service import acknowledgements
+
+    def acknowledge(world: Any, ctx: dict[str, Any]) -> None:
+        acknowledgements.acknowledge_finding(
+            world.uow(),
+            world.actors["doctor"],
+            episode_id=ctx["episode"],
+            finding=finding,
+            reason=reason,
+        )
+
+    script.at(moment, mrn, acknowledge)
+
+
 def _story(script: _Script, p: dict[str, Any], now: datetime) -> None:
     from owm.service import (
         acknowledgements,
@@ -272,7 +306,6 @@ def _story(script: _Script, p: dict[str, Any], now: datetime) -> None:
         discharge,
         dosing,
         feedback,
-        medications,
         observations,
         recommendation,
         symptoms,
@@ -322,19 +355,7 @@ def _story(script: _Script, p: dict[str, Any], now: datetime) -> None:
         script.at(now - 10 * minutes, mrn, hold)
 
     elif story == "methadone-escalate":
-
-        def methadone(world: Any, ctx: dict[str, Any]) -> None:
-            medications.record_medication(
-                world.uow(),
-                world.nurse,
-                episode_id=ctx["episode"],
-                name="methadone",
-                med_class="opioid",
-                rxnorm="6813",
-                dose_text="60 mg once daily",
-            )
-
-        script.at(admitted + 10 * minutes, mrn, methadone)
+        _methadone(script, mrn, admitted + 10 * minutes, "60 mg once daily")
         _ready(script, mrn, now - 25 * minutes)
 
         def call(world: Any, ctx: dict[str, Any]) -> None:
@@ -359,30 +380,14 @@ def _story(script: _Script, p: dict[str, Any], now: datetime) -> None:
         script.at(now - 20 * minutes, mrn, call)
 
     elif story == "methadone-acknowledged":
-
-        def methadone(world: Any, ctx: dict[str, Any]) -> None:
-            medications.record_medication(
-                world.uow(),
-                world.nurse,
-                episode_id=ctx["episode"],
-                name="methadone",
-                med_class="opioid",
-                rxnorm="6813",
-                dose_text="40 mg once daily",
-            )
-
-        script.at(admitted + 10 * minutes, mrn, methadone)
-
-        def acknowledge(world: Any, ctx: dict[str, Any]) -> None:
-            acknowledgements.acknowledge_finding(
-                world.uow(),
-                world.actors["doctor"],
-                episode_id=ctx["episode"],
-                finding="opioid-benzodiazepine",
-                reason="Stable methadone dose; monitored bed; POSS and SpO2 hourly after doses.",
-            )
-
-        script.at(admitted + 60 * minutes, mrn, acknowledge)
+        _methadone(script, mrn, admitted + 10 * minutes, "40 mg once daily")
+        _acknowledge(
+            script,
+            mrn,
+            admitted + 60 * minutes,
+            "opioid-benzodiazepine",
+            "Stable methadone dose; monitored bed; POSS and SpO2 hourly after doses.",
+        )
         _ready(script, mrn, now - 7 * 60 * minutes - 10 * minutes)
         _give(script, mrn, now - 7 * 60 * minutes, "0.5", f"{mrn}-1")
 
@@ -449,16 +454,6 @@ def _story(script: _Script, p: dict[str, Any], now: datetime) -> None:
     elif story == "long-course":
         first = admitted + 60 * minutes
         _ready(script, mrn, first - 10 * minutes, cows=COWS_18)
-
-        def acknowledge(world: Any, ctx: dict[str, Any]) -> None:
-            acknowledgements.acknowledge_finding(
-                world.uow(),
-                world.actors["doctor"],
-                episode_id=ctx["episode"],
-                finding="course-limit",
-                reason="Protracted anxiety; course extended today after review; taper at discharge.",
-            )
-
         limit = timedelta(days=4)
         dose_at = first
         number = 0
@@ -467,7 +462,13 @@ def _story(script: _Script, p: dict[str, Any], now: datetime) -> None:
                 _ready(script, mrn, dose_at - 10 * minutes)
             if dose_at - first >= limit:
                 # Going on past the course limit is a physician's decision, day by day.
-                script.at(dose_at - 5 * minutes, mrn, acknowledge)
+                _acknowledge(
+                    script,
+                    mrn,
+                    dose_at - 5 * minutes,
+                    "course-limit",
+                    "Protracted anxiety; course extended today after review; taper at discharge.",
+                )
             _give(script, mrn, dose_at, "0.5", f"{mrn}-{number}")
             number += 1
             dose_at = first + timedelta(hours=12) * number + 15 * minutes

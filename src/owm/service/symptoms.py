@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from owm.clinical import Protocol
 from owm.clinical.findings import iso
@@ -13,10 +13,13 @@ from owm.service.actor import Actor
 from owm.service.common import optional_text, record_entry, validated
 from owm.service.permissions import Permission
 from owm.service.results import SideEffectView, SymptomView
+from owm.store.base import ClinicalEntry
 from owm.store.models import SideEffect, Symptom
 from owm.store.uow import UnitOfWork
 
 __all__ = ["record_side_effect", "record_symptom"]
+
+V = TypeVar("V", SymptomView, SideEffectView)
 
 
 def record_symptom(
@@ -30,23 +33,18 @@ def record_symptom(
     idempotency_key: str | None = None,
 ) -> SymptomView:
     """Record a symptom by code (anxiety, agitation, muscle-tension, restless-legs, ...)."""
-    text = optional_text(note, field="note")
-
-    def fields(protocol: Protocol, moment: datetime) -> dict[str, Any]:
-        record = validated(SymptomRecord, {"at": iso(moment), "code": code}, protocol)
-        return {"code": record.code, "note": text}
-
-    return record_entry(
+    return _record_code(
         uow,
         actor,
-        permission=Permission.RECORD_OBSERVATION,
         model=Symptom,
         view_cls=SymptomView,
+        state_model=SymptomRecord,
+        action="symptom.record",
         episode_id=episode_id,
+        code=code,
+        note=note,
         at=at,
         idempotency_key=idempotency_key,
-        fields=fields,
-        action="symptom.record",
     )
 
 
@@ -61,21 +59,51 @@ def record_side_effect(
     idempotency_key: str | None = None,
 ) -> SideEffectView:
     """Record a side effect by group code (drowsiness, headache-dizziness, ataxia, ...)."""
+    return _record_code(
+        uow,
+        actor,
+        model=SideEffect,
+        view_cls=SideEffectView,
+        state_model=SideEffectRecord,
+        action="side_effect.record",
+        episode_id=episode_id,
+        code=code,
+        note=note,
+        at=at,
+        idempotency_key=idempotency_key,
+    )
+
+
+def _record_code(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    model: type[ClinicalEntry],
+    view_cls: type[V],
+    state_model: type[SymptomRecord | SideEffectRecord],
+    action: str,
+    episode_id: int,
+    code: str,
+    note: str | None,
+    at: datetime | None,
+    idempotency_key: str | None,
+) -> V:
+    """The one body of both: the code checked against the core's vocabulary, a note kept."""
     text = optional_text(note, field="note")
 
     def fields(protocol: Protocol, moment: datetime) -> dict[str, Any]:
-        record = validated(SideEffectRecord, {"at": iso(moment), "code": code}, protocol)
+        record = validated(state_model, {"at": iso(moment), "code": code}, protocol)
         return {"code": record.code, "note": text}
 
     return record_entry(
         uow,
         actor,
         permission=Permission.RECORD_OBSERVATION,
-        model=SideEffect,
-        view_cls=SideEffectView,
+        model=model,
+        view_cls=view_cls,
         episode_id=episode_id,
         at=at,
         idempotency_key=idempotency_key,
         fields=fields,
-        action="side_effect.record",
+        action=action,
     )

@@ -587,6 +587,31 @@ async def post_stop_medication(
     return _back(patient_id, "medication-stopped", anchor="medicines")
 
 
+def _confirm(
+    request: Request,
+    user: PageUser,
+    loaded: Loaded,
+    template: str,
+    values: dict[str, Any],
+    **details: Any,
+) -> Response:
+    """The confirmation step of Give or Hold: the patient, the recommendation now and
+    what is about to be recorded (`details`), with the form's values to send again."""
+    return page(
+        request,
+        template,
+        user=user,
+        active="board",
+        ward_tz=loaded.ward.timezone,
+        ward_name=loaded.ward.name,
+        patient=loaded.patient,
+        episode=loaded.episode,
+        rec=loaded.rec,
+        values=values,
+        **details,
+    )
+
+
 @router.post("/patients/{patient_id}/give")
 async def post_give(
     request: Request, patient_id: int, runtime: RuntimeDep, user: PageUserDep
@@ -604,17 +629,12 @@ async def post_give(
         outcome = text(values, "outcome") or "given"
         problems.raise_if_any()
         if text(values, "confirmed") != "yes":
-            return page(
+            return _confirm(
                 request,
+                user,
+                loaded,
                 "confirm_give.html",
-                user=user,
-                active="board",
-                ward_tz=loaded.ward.timezone,
-                ward_name=loaded.ward.name,
-                patient=loaded.patient,
-                episode=loaded.episode,
-                rec=loaded.rec,
-                values=values,
+                values,
                 dose=dose,
                 outcome=outcome,
                 given_at=given_at,
@@ -647,19 +667,7 @@ async def post_hold(
         if not reason:
             raise InputError("reason", None, "the reason the dose is held (required)")
         if text(values, "confirmed") != "yes":
-            return page(
-                request,
-                "confirm_hold.html",
-                user=user,
-                active="board",
-                ward_tz=loaded.ward.timezone,
-                ward_name=loaded.ward.name,
-                patient=loaded.patient,
-                episode=loaded.episode,
-                rec=loaded.rec,
-                values=values,
-                reason=reason,
-            )
+            return _confirm(request, user, loaded, "confirm_hold.html", values, reason=reason)
         hold_dose(
             runtime.uow(),
             user.actor,
