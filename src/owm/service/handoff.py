@@ -39,6 +39,7 @@ from owm.store.models import Episode, Patient
 from owm.store.uow import UnitOfWork
 
 __all__ = [
+    "GROUP_ORDER",
     "HandoffAlert",
     "HandoffPatient",
     "HandoffReport",
@@ -47,7 +48,8 @@ __all__ = [
     "handoff_report",
 ]
 
-_GROUP_ORDER = {"emergency": 0, "contraindicated": 1, "hold": 2, "escalate": 3}
+GROUP_ORDER = {"emergency": 0, "contraindicated": 1, "hold": 2, "escalate": 3}
+"""How alerts are ordered by the group of their finding: emergency first."""
 _SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 
 
@@ -137,7 +139,6 @@ def bed_order(patient: Patient) -> tuple[int, str, str]:
 
 
 def _tasks(
-    ctx: Context,
     rec_action: str,
     dose: Decimal | None,
     rec_due: dict[str, datetime | None],
@@ -242,7 +243,7 @@ def handoff_report(
                         for f in rec.findings
                         if f.severity in ("critical", "warning")
                     ),
-                    key=lambda a: (_GROUP_ORDER.get(a.group, 9), _SEVERITY_ORDER[a.severity]),
+                    key=lambda a: (GROUP_ORDER.get(a.group, 9), _SEVERITY_ORDER[a.severity]),
                 )
             )
             withdrawal = rec.withdrawal or {}
@@ -281,7 +282,6 @@ def handoff_report(
                     ),
                     alerts=alerts,
                     tasks=_tasks(
-                        ctx,
                         rec.action,
                         rec.dose_mg,
                         rec.due,

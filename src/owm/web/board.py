@@ -27,7 +27,13 @@ from fastapi.responses import HTMLResponse, Response
 
 from owm.api.deps import RuntimeDep
 from owm.service.errors import ServiceError
-from owm.service.handoff import HandoffAlert, HandoffPatient, HandoffReport, handoff_report
+from owm.service.handoff import (
+    GROUP_ORDER,
+    HandoffAlert,
+    HandoffPatient,
+    HandoffReport,
+    handoff_report,
+)
 from owm.service.permissions import Permission, allowed
 from owm.web.errors import error_page
 from owm.web.pages import WARD_COOKIE, NavItem, PageUser, PageUserDep, add_nav, page
@@ -75,8 +81,6 @@ def _refresh(request: Request) -> int:
 router = APIRouter(include_in_schema=False)
 CLINICAL_READERS = frozenset({"nurse", "physician", "pharmacist"})
 add_nav(NavItem(key="board", label="Ward board", href="/", order=10, roles=CLINICAL_READERS))
-
-_ALERT_GROUP_ORDER = {"emergency": 0, "contraindicated": 1, "hold": 2, "escalate": 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +136,7 @@ def _row(line: HandoffPatient) -> BoardRow:
     alerts = tuple(
         sorted(
             (a for a in line.alerts if not a.acknowledged or a.severity == "critical"),
-            key=lambda a: (_ALERT_GROUP_ORDER.get(a.group, 9), a.severity != "critical"),
+            key=lambda a: (GROUP_ORDER.get(a.group, 9), a.severity != "critical"),
         )
     )
     return BoardRow(
