@@ -45,11 +45,13 @@ def server_env(
     return env
 
 
-def owm(*args: str, database_url: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+def owm(
+    *args: str, database_url: str, data_dir: Path, extra: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run an `owm` command on the database; its output is captured."""
     return subprocess.run(
         [sys.executable, "-m", "owm", *args],
-        env=server_env(database_url, data_dir),
+        env=server_env(database_url, data_dir, extra),
         capture_output=True,
         text=True,
         timeout=300,

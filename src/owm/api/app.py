@@ -31,6 +31,7 @@ from owm.api.routes import ROUTERS
 from owm.api.runtime import Runtime
 from owm.api.sessions import SessionSigner
 from owm.api.settings import ApiSettings, api_settings_from_env
+from owm.api.write_gate import WriteGate
 from owm.config import make_engine
 from owm.store.uow import Clock, session_factory, system_clock
 from owm.web import install as install_web
@@ -71,6 +72,7 @@ def create_app(
         clock=clock or system_clock,
         limiter=LoginLimiter(settings.login_max_failures, settings.login_window),
         signer=SessionSigner(settings.secret_key, settings.session_max_age),
+        write_gate=WriteGate() if engine.dialect.name == "sqlite" else None,
     )
 
     @asynccontextmanager

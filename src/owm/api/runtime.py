@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from owm.api.ratelimit import LoginLimiter
 from owm.api.sessions import SessionSigner
 from owm.api.settings import ApiSettings
+from owm.api.write_gate import GatedUnitOfWork, WriteGate
 from owm.store.uow import Clock, UnitOfWork
 
 __all__ = ["Runtime"]
@@ -28,7 +29,11 @@ class Runtime:
     clock: Clock
     limiter: LoginLimiter
     signer: SessionSigner
+    write_gate: WriteGate | None = None
+    """On SQLite: write transactions queue in arrival order (see owm.api.write_gate)."""
 
     def uow(self) -> UnitOfWork:
         """A new unit of work (one per request; services open and close its transactions)."""
+        if self.write_gate is not None:
+            return GatedUnitOfWork(self.sessions, clock=self.clock, gate=self.write_gate)
         return UnitOfWork(self.sessions, clock=self.clock)
