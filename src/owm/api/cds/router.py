@@ -145,7 +145,7 @@ def cds_router(
         )
     elif not config.clients:
         logger.warning(
-            "CDS Hooks: no trusted clients configured (OWM_CDS_CLIENTS): every call is 401"
+            "CDS Hooks: no trusted clients configured (OWM_CDS_CLIENTS): every hook call is 401 (discovery stays open)"
         )
     verifier = JwtVerifier(
         config, replays=DatabaseReplays(sessions) if sessions is not None else None
