@@ -31,19 +31,24 @@ class BadInput(Exception):
 
 
 def read_json(source: str) -> Any:
-    """A JSON document from a file path, or standard input for '-'."""
+    """A JSON document from a file path, or standard input for '-', read by the guarded
+    reader every entrance shares (`owm.clinical.document`: size, depth, number length,
+    duplicate keys, text); a file larger than the limit is not read past it."""
+    from owm.clinical.document import MAX_BYTES, DocumentError, read_document
+
+    name = "standard input" if source == "-" else source
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        if source == "-":
+            data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        else:
+            with Path(source).open("rb") as file:
+                data = file.read(MAX_BYTES + 1)
     except OSError as error:
-        raise BadInput(f"cannot read {source}: {error.strerror}") from None
-    except UnicodeDecodeError:
-        raise BadInput(f"{source} is not UTF-8 text") from None
+        raise BadInput(f"cannot read {source}: {error.strerror or error}") from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise BadInput(
-            f"{source} is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
-        ) from None
+        return read_document(data, name=name)
+    except DocumentError as error:
+        raise BadInput(str(error)) from None
 
 
 def protocol_from(path: Path | None) -> Protocol:

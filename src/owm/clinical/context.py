@@ -14,11 +14,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, Generic, Literal, TypeVar, overload
 
 from owm.clinical.findings import Finding
-from owm.clinical.instruments import COWS, SOWS, News2Result, band_for, news2
+from owm.clinical.instruments import COWS, SOWS, News2Result, band_for
+from owm.clinical.medicines import MedicineReading, read_medicine
 from owm.clinical.protocol import Protocol
+from owm.clinical.readings import (
+    highest_total,
+    latest_group,
+    merge_vitals,
+    most_severe_poss,
+    news2_of,
+    spo2_scale_for,
+)
 from owm.clinical.state import (
     OTHER_BENZODIAZEPINES,
     Administration,
@@ -27,7 +36,6 @@ from owm.clinical.state import (
     PatientState,
     Sedation,
     VitalSigns,
-    latest_before,
 )
 
 __all__ = ["CNS_DEPRESSANT_CLASSES", "Context", "hours"]
@@ -114,10 +122,16 @@ class Context:
 
     # -- withdrawal scores --------------------------------------------------------
     def _latest(self, instrument: str) -> Assessment | None:
-        found: Assessment | None = latest_before(
-            tuple(a for a in self.state.assessments if a.instrument == instrument), self.at
+        """The latest score of `instrument`; of several at that moment, the highest (rev 2)."""
+        return highest_total(
+            latest_group((a for a in self.state.assessments if a.instrument == instrument), self.at)
         )
-        return found
+
+    def score_at(self, instrument: str, moment: datetime) -> Assessment | None:
+        """The latest score of `instrument` at or before `moment` (highest of a tie)."""
+        return highest_total(
+            latest_group((a for a in self.state.assessments if a.instrument == instrument), moment)
+        )
 
     @cached_property
     def latest_cows(self) -> Assessment | None:
@@ -149,9 +163,24 @@ class Context:
 
     # -- observations -------------------------------------------------------------
     @cached_property
+    def spo2_scale(self) -> Literal[1, 2]:
+        return spo2_scale_for(self.state.patient.conditions)
+
+    @cached_property
+    def latest_vitals_sets(self) -> tuple[VitalSigns, ...]:
+        """Every set of vital signs taken at the latest moment (usually one)."""
+        return latest_group(self.state.vitals, self.at)
+
+    @cached_property
+    def recent_vitals_sets(self) -> tuple[VitalSigns, ...]:
+        """The latest sets when recent (each value feeds the emergency rule), else none."""
+        sets = self.latest_vitals_sets
+        return sets if sets and self.is_recent(sets[0].at) else ()
+
+    @cached_property
     def latest_vitals(self) -> VitalSigns | None:
-        found: VitalSigns | None = latest_before(self.state.vitals, self.at)
-        return found
+        """The latest set; sets taken at the same moment merged, each value at its worst."""
+        return merge_vitals(self.latest_vitals_sets, self.spo2_scale)
 
     @cached_property
     def recent_vitals(self) -> VitalSigns | None:
@@ -159,52 +188,44 @@ class Context:
         vitals = self.latest_vitals
         return vitals if vitals is not None and self.is_recent(vitals.at) else None
 
-    def _news2_of(self, vitals: VitalSigns | None) -> News2Result | None:
-        if vitals is None or not vitals.complete:
-            return None
-        assert vitals.respiratory_rate is not None and vitals.spo2 is not None
-        assert vitals.oxygen is not None and vitals.systolic_bp is not None
-        assert vitals.pulse is not None and vitals.consciousness is not None
-        assert vitals.temperature_c is not None
-        scale2 = "hypercapnic-respiratory-failure" in self.state.patient.conditions
-        return news2(
-            respiratory_rate=vitals.respiratory_rate,
-            spo2=vitals.spo2,
-            oxygen=vitals.oxygen,
-            systolic_bp=vitals.systolic_bp,
-            pulse=vitals.pulse,
-            consciousness=vitals.consciousness,
-            temperature_c=vitals.temperature_c,
-            spo2_scale=2 if scale2 else 1,
-        )
-
     @cached_property
     def latest_news2(self) -> News2Result | None:
         """NEWS2 of the latest set, recent or not, when it is complete (for `due`)."""
-        if self.latest_vitals is self.recent_vitals:
-            return self.recent_news2
-        return self._news2_of(self.latest_vitals)
+        return news2_of(self.latest_vitals, self.spo2_scale)
 
     @cached_property
     def recent_news2(self) -> News2Result | None:
         """NEWS2 of the latest recent set, only when that set is complete (section 7)."""
-        return self._news2_of(self.recent_vitals)
+        return self.latest_news2 if self.recent_vitals is not None else None
 
     # -- sedation -----------------------------------------------------------------
-    def _recent_sedation(self, scale: str) -> Sedation | None:
-        found: Sedation | None = latest_before(
-            tuple(s for s in self.state.sedation if s.scale == scale), self.at
-        )
-        return found if found is not None and self.is_recent(found.at) else None
+    def _recent_sedation(self, scale: str) -> tuple[Sedation, ...]:
+        group = latest_group((s for s in self.state.sedation if s.scale == scale), self.at)
+        return group if group and self.is_recent(group[0].at) else ()
 
     @cached_property
     def recent_poss(self) -> Sedation | None:
-        return self._recent_sedation("POSS")
+        """The latest recent POSS; of several at that moment, the most severe."""
+        return most_severe_poss(self._recent_sedation("POSS"))
+
+    @cached_property
+    def _recent_rass_levels(self) -> tuple[int, ...]:
+        return tuple(s.rass for s in self._recent_sedation("RASS") if s.rass is not None)
 
     @cached_property
     def recent_rass(self) -> int | None:
-        rass = self._recent_sedation("RASS")
-        return rass.rass if rass is not None else None
+        """The latest recent RASS for the sedation rules: of several at that moment, the lowest."""
+        return min(self._recent_rass_levels) if self._recent_rass_levels else None
+
+    @cached_property
+    def recent_rass_agitation(self) -> int | None:
+        """The latest recent RASS for agitation: of several at that moment, the highest."""
+        return max(self._recent_rass_levels) if self._recent_rass_levels else None
+
+    @cached_property
+    def has_recent_sedation_score(self) -> bool:
+        """A POSS or a RASS within the freshness window (ACVPU does not stand in, rev 2)."""
+        return self.recent_poss is not None or self.recent_rass is not None
 
     @cached_property
     def deeply_sedated_sign(self) -> str | None:
@@ -215,20 +236,25 @@ class Context:
             return f"POSS {poss.level}"
         if self.recent_rass is not None and self.recent_rass <= limits.rass_at_most:
             return f"RASS {self.recent_rass}"
-        vitals = self.recent_vitals
-        if vitals is not None:
+        for vitals in self.recent_vitals_sets:
             if vitals.consciousness in limits.consciousness:
                 return (
                     f"responds only to {vitals.consciousness}"
                     if vitals.consciousness == "pain"
                     else "unresponsive"
                 )
-            if (
-                vitals.respiratory_rate is not None
-                and vitals.respiratory_rate <= limits.respiratory_rate_at_most
-            ):
-                return f"respiratory rate {vitals.respiratory_rate}/min"
+        rates = self.recent_values("respiratory_rate")
+        if rates and min(rates) <= limits.respiratory_rate_at_most:
+            return f"respiratory rate {min(rates)}/min"
         return None
+
+    def recent_values(self, parameter: str) -> tuple[Any, ...]:
+        """Every value of `parameter` in the latest recent sets (several at one moment: all)."""
+        return tuple(
+            getattr(v, parameter)
+            for v in self.recent_vitals_sets
+            if getattr(v, parameter) is not None
+        )
 
     @cached_property
     def sedated(self) -> str | None:
@@ -245,21 +271,17 @@ class Context:
     def compromised_vital_signs(self) -> tuple[str, ...]:
         """Vital signs at or beyond the limits that make sedation an emergency."""
         limits = self.protocol.thresholds.emergency
-        vitals = self.recent_vitals
-        if vitals is None:
-            return ()
+        checks = (
+            ("respiratory_rate", limits.with_respiratory_rate_at_most, "respiratory rate {}/min"),
+            ("spo2", limits.with_spo2_at_most, "SpO2 {}%"),
+            ("systolic_bp", limits.with_systolic_at_most, "systolic BP {} mmHg"),
+            ("pulse", limits.with_pulse_at_most, "pulse {}/min"),
+        )
         signs = []
-        if (
-            vitals.respiratory_rate is not None
-            and vitals.respiratory_rate <= limits.with_respiratory_rate_at_most
-        ):
-            signs.append(f"respiratory rate {vitals.respiratory_rate}/min")
-        if vitals.spo2 is not None and vitals.spo2 <= limits.with_spo2_at_most:
-            signs.append(f"SpO2 {vitals.spo2}%")
-        if vitals.systolic_bp is not None and vitals.systolic_bp <= limits.with_systolic_at_most:
-            signs.append(f"systolic BP {vitals.systolic_bp} mmHg")
-        if vitals.pulse is not None and vitals.pulse <= limits.with_pulse_at_most:
-            signs.append(f"pulse {vitals.pulse}/min")
+        for parameter, at_most, words in checks:
+            values = self.recent_values(parameter)
+            if values and min(values) <= at_most:
+                signs.append(words.format(min(values)))
         return tuple(signs)
 
     @cached_property
@@ -322,8 +344,18 @@ class Context:
         return int((moment - self.first_dose.at) // timedelta(hours=24)) + 1
 
     # -- medicines ----------------------------------------------------------------
+    def reading(self, medication: Medication) -> MedicineReading:
+        """The medicine's classes: declared, by name and by code, united (rev 2)."""
+        return read_medicine(medication.name, medication.rxnorm, medication.class_)
+
     def active(self, *classes: str) -> tuple[Medication, ...]:
-        return tuple(m for m in self.state.medications if m.active and m.class_ in classes)
+        """Active medicines in any of `classes`, by the checked classes (never the declared one alone)."""
+        wanted = frozenset(classes)
+        return tuple(
+            m
+            for m in self.state.medications
+            if m.active and not wanted.isdisjoint(self.reading(m).classes)
+        )
 
     @cached_property
     def other_benzodiazepines_given(self) -> tuple[Administration, ...]:

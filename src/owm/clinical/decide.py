@@ -2,7 +2,10 @@
 
 Every rule runs and reports its findings; the most urgent group that fired sets
 the action: emergency > contraindicated > hold > escalate > not-indicated > give
-(clinical spec section 3). A physician's standing acknowledgement turns an
+(clinical spec section 3). When no dose may follow (section 8), the answer says
+none: an emergency lists no companion medicines, no counselling and no next dose
+time; a contraindication no next dose time; what remains of the 24 h maximum is
+never below zero (daily-limit says by how much it was exceeded). A physician's standing acknowledgement turns an
 escalation into a warning that no longer blocks. Findings are listed once per
 code, by severity and then in the protocol's rule order.
 
@@ -12,7 +15,7 @@ state and protocol always give the same answer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -23,37 +26,12 @@ from owm.clinical.context import Context
 from owm.clinical.due import due
 from owm.clinical.findings import SEVERITY_ORDER, Finding, Recommendation
 from owm.clinical.protocol import ACTION_ORDER, Action, Protocol
-from owm.clinical.rules import (
-    companions,
-    contraindications,
-    counselling,
-    course,
-    dosing,
-    emergency,
-    escalations,
-    holds,
-    indication,
-    interactions,
-    side_effects,
-)
+from owm.clinical.rules import companions, dosing
+from owm.clinical.rules.registry import RULES
 from owm.clinical.state import PatientState
 from owm.clinical.taper import taper_plan
 
 __all__ = ["RULES", "evaluate"]
-
-Rule = Callable[[Context], Iterator[Finding]]
-
-RULES: tuple[Rule, ...] = (
-    *emergency.RULES,
-    *contraindications.RULES,
-    *holds.RULES,
-    *interactions.RULES,
-    *escalations.RULES,
-    *indication.RULES,
-    *course.RULES,
-    *side_effects.RULES,
-    *counselling.RULES,
-)
 
 
 def _acknowledge(ctx: Context, findings: Iterable[Finding]) -> list[Finding]:
@@ -96,6 +74,9 @@ def evaluate(state: PatientState, protocol: Protocol) -> Recommendation:
     ctx = Context(state, protocol)
     findings = _acknowledge(ctx, (f for rule in RULES for f in rule(ctx)))
     action = _action(findings)
+    if action == "emergency":
+        # No dose can follow an emergency: no counselling for a dose (section 8).
+        findings = [f for f in findings if f.code != "counselling"]
 
     dose: Decimal | None = None
     if action == "give":
@@ -118,6 +99,7 @@ def evaluate(state: PatientState, protocol: Protocol) -> Recommendation:
         taper = taper_plan(protocol.taper, daily, start)
 
     news2 = ctx.recent_news2 or ctx.latest_news2
+    no_dose = action in ("emergency", "contraindicated")
     return Recommendation(
         at=ctx.at,
         protocol_id=protocol.id,
@@ -126,14 +108,16 @@ def evaluate(state: PatientState, protocol: Protocol) -> Recommendation:
         drug=protocol.drug,
         route=protocol.route,
         dose_mg=dose,
-        next_dose_not_before=dosing.earliest_next_dose(ctx, given),
-        remaining_24h_mg=ctx.remaining_24h - (dose or Decimal(0)),
+        next_dose_not_before=None if no_dose else dosing.earliest_next_dose(ctx, given),
+        remaining_24h_mg=max(ctx.remaining_24h - (dose or Decimal(0)), Decimal(0)),
         course_day=ctx.course_day,
         withdrawal=ctx.withdrawal,
         news2={"score": news2.score, "response": news2.response} if news2 else None,
         findings=_ordered(ctx, findings),
-        companions=companions.companions_for(ctx, contraindicated=action == "contraindicated"),
-        checklist=protocol.emergency_checklist if action == "emergency" else (),
+        companions=()
+        if action == "emergency"
+        else companions.companions_for(ctx, contraindicated=action == "contraindicated"),
+        checklist=protocol.checklist_for(state.patient.conditions) if action == "emergency" else (),
         due=due(ctx, dose_now=dose is not None, emergency=action == "emergency"),
         predicted_clonazepam_ng_ml={
             "now": round(level_now, 2),

@@ -34,6 +34,7 @@ __all__ = [
     "band_for",
     "cows_resting_pulse",
     "news2",
+    "news2_points",
     "score",
 ]
 
@@ -393,7 +394,7 @@ def cows_resting_pulse(pulse: int) -> int:
 # --- NEWS2 ---------------------------------------------------------------------
 
 NEWS2_RESPONSES = ("low", "urgent", "emergency")
-Consciousness = Literal["alert", "confusion", "voice", "pain", "unresponsive"]
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -484,6 +485,33 @@ def _temperature_points(celsius: Decimal) -> int:
     if celsius <= Decimal("39.0"):
         return 1
     return 2
+
+
+def news2_points(
+    parameter: str, value: int | bool | str | Decimal, *, spo2_scale: Literal[1, 2] = 1,
+    oxygen: bool = False,
+) -> int:
+    """The NEWS2 points of one parameter's value (RCP 2017, chart 1).
+
+    `oxygen` is needed for SpO2 on scale 2 only. Used to merge records taken at the
+    same moment (each parameter keeps its worst value, clinical spec section 8).
+    """
+    if parameter == "respiratory_rate":
+        return _respiration_points(int(value))
+    if parameter == "spo2":
+        spo2 = int(value)
+        return _spo2_scale2_points(spo2, oxygen) if spo2_scale == 2 else _spo2_scale1_points(spo2)
+    if parameter == "oxygen":
+        return 2 if value is True else 0
+    if parameter == "systolic_bp":
+        return _systolic_points(int(value))
+    if parameter == "pulse":
+        return _pulse_points(int(value))
+    if parameter == "consciousness":
+        return 0 if value == "alert" else 3
+    if parameter == "temperature_c":
+        return _temperature_points(Decimal(str(value)))
+    raise ValueError(f"{parameter!r} is not a NEWS2 parameter")
 
 
 def news2(

@@ -72,6 +72,11 @@ FINDING_GROUPS: dict[str, Group] = {
     "no-assessment": "hold",
     "assessment-stale": "hold",
     "vitals-stale": "hold",
+    "sedation-stale": "hold",
+    "alcohol-unknown": "hold",
+    "patient-details-missing": "hold",
+    "nurse-hold": "hold",
+    "respiratory-depression-risk": "hold",
     "opioid-benzodiazepine": "escalate",
     "cns-depressant": "escalate",
     "course-limit": "escalate",
@@ -81,6 +86,10 @@ FINDING_GROUPS: dict[str, Group] = {
     "benzodiazepine-misuse": "escalate",
     "cyp3a-inhibitor": "escalate",
     "not-improving": "escalate",
+    "pregnancy-unknown": "escalate",
+    "respiratory-risk": "escalate",
+    "unknown-medicine": "escalate",
+    "unmapped-record": "escalate",
     "no-withdrawal": "not-indicated",
     "no-target-symptom": "not-indicated",
     "alpha2-agonist": "none",
@@ -90,6 +99,9 @@ FINDING_GROUPS: dict[str, Group] = {
     "night-dose": "none",
     "dose-reduced": "none",
     "counselling": "none",
+    "medicine-class-mismatch": "none",
+    "seizure-risk": "none",
+    "alcohol-use-disorder": "none",
 }
 
 
@@ -130,6 +142,12 @@ class Dosing(_Frozen):
     reduction_factor: Decimal = Field(gt=0, le=1)
     night_starts: time
     night_ends: time
+    impossible_above_max_single_times: int = Field(gt=1)
+
+    @property
+    def impossible_dose_mg(self) -> Decimal:
+        """A charted dose above this is a typing error, not a dose (clinical spec section 8)."""
+        return self.max_single_mg * self.impossible_above_max_single_times
 
     @model_validator(mode="after")
     def _consistent(self) -> Dosing:
@@ -181,6 +199,8 @@ class OversedationThresholds(_Frozen):
 
 
 class Thresholds(_Frozen):
+    childbearing_ages: tuple[int, int]
+    respiratory_depression_rate_at_most: int = Field(ge=0)
     cows_no_withdrawal_below: int = Field(ge=0)
     cows_severe_dose_at_least: int = Field(ge=0)
     cows_severe_withdrawal_above: int = Field(ge=0)
@@ -202,6 +222,18 @@ class Due(_Frozen):
     observations_hours_news2_zero: Decimal = Field(gt=0)
     observations_hours_low: Decimal = Field(gt=0)
     observations_hours_urgent: Decimal = Field(gt=0)
+
+
+class Acknowledgements(_Frozen):
+    valid_hours: Decimal = Field(gt=0)
+    last_the_episode: tuple[str, ...]
+
+
+class ChecklistChange(_Frozen):
+    """A line of the overdose checklist said differently for a patient with a condition."""
+
+    replace: str
+    with_: str = Field(alias="with")
 
 
 class Taper(_Frozen):
@@ -270,7 +302,9 @@ class Protocol(_Frozen):
     taper: Taper
     physiological_limits: dict[str, tuple[Decimal, Decimal]]
     findings: dict[str, FindingSpec]
+    acknowledgements: Acknowledgements
     emergency_checklist: tuple[str, ...] = Field(min_length=1)
+    checklist_by_condition: dict[str, ChecklistChange] = {}
     counselling: tuple[str, ...] = Field(min_length=1)
     companions: tuple[Companion, ...]
     companion_triggers: dict[str, CompanionTrigger]
@@ -313,6 +347,18 @@ class Protocol(_Frozen):
                         f"findings.{code}.source: unknown source {key!r}; "
                         f"allowed: {', '.join(self.sources)}"
                     )
+        for code in self.acknowledgements.last_the_episode:
+            if FINDING_GROUPS.get(code) != "escalate":
+                problems.append(
+                    f"acknowledgements.last_the_episode: {code!r} is not allowed; allowed: "
+                    "escalation codes (only escalations can be acknowledged)"
+                )
+        for condition, change in self.checklist_by_condition.items():
+            if change.replace not in self.emergency_checklist:
+                problems.append(
+                    f"checklist_by_condition.{condition}.replace: {change.replace!r} is not a "
+                    "line of emergency_checklist; allowed: one of its lines, word for word"
+                )
         return problems
 
     def _limits(self) -> list[str]:
@@ -384,6 +430,10 @@ class Protocol(_Frozen):
         for i, companion in enumerate(self.companions):
             check(f"companions[{i}].for", (companion.for_,), reasons)
             check(f"companions[{i}].avoid_conditions", companion.avoid_conditions, CONDITIONS)
+        check("checklist_by_condition", self.checklist_by_condition, CONDITIONS)
+        low, high = self.thresholds.childbearing_ages
+        if low > high:
+            problems.append(f"thresholds.childbearing_ages: {low} is above {high}")
         return problems
 
     # Derived from the fields above on first use, then read on every decision.
@@ -391,6 +441,19 @@ class Protocol(_Frozen):
     def acknowledgeable_codes(self) -> tuple[str, ...]:
         """Finding codes a physician may acknowledge: escalations, and only those."""
         return tuple(code for code, spec in self.findings.items() if spec.group == "escalate")
+
+    def checklist_for(self, conditions: Iterable[str]) -> tuple[str, ...]:
+        """The overdose checklist for a patient with `conditions` (e.g. no flumazenil in
+        epilepsy): each line of `emergency_checklist`, said as `checklist_by_condition`
+        says it for a condition the patient has."""
+        changes = {
+            change.replace: change.with_
+            for condition, change in self.checklist_by_condition.items()
+            if condition in conditions
+        }
+        if not changes:
+            return self.emergency_checklist
+        return tuple(changes.get(line, line) for line in self.emergency_checklist)
 
     @cached_property
     def _source_texts(self) -> dict[str, str]:

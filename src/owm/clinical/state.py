@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
-from functools import cached_property
+from functools import cache, cached_property
 from itertools import pairwise
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
@@ -36,12 +37,40 @@ from pydantic_core import PydanticCustomError
 
 from owm.clinical.instruments import INSTRUMENTS, POSS, RASS
 from owm.clinical.protocol import Protocol
+from owm.clinical.vocab import (
+    ADMINISTERED_DRUGS,
+    ALLERGIES,
+    CONDITIONS,
+    HISTORY,
+    MEDICATION_CLASSES,
+    OTHER_BENZODIAZEPINES,
+    SIDE_EFFECTS,
+    SYMPTOMS,
+    AcknowledgingRole,
+    AdministeredDrug,
+    Allergy,
+    Condition,
+    Consciousness,
+    History,
+    InstrumentCode,
+    MedicationClass,
+    Outcome,
+    Route,
+    SedationScaleCode,
+    Setting,
+    Sex,
+    SideEffect,
+    Symptom,
+    UnmappedKind,
+)
 
 __all__ = [
     "ADMINISTERED_DRUGS",
     "ALLERGIES",
     "CONDITIONS",
+    "EARLIEST_YEAR",
     "HISTORY",
+    "LATEST_YEAR",
     "MEDICATION_CLASSES",
     "OTHER_BENZODIAZEPINES",
     "SIDE_EFFECTS",
@@ -51,6 +80,7 @@ __all__ = [
     "Alcohol",
     "Assessment",
     "Episode",
+    "Hold",
     "Medication",
     "Patient",
     "PatientState",
@@ -58,99 +88,17 @@ __all__ = [
     "SideEffectRecord",
     "StateError",
     "SymptomRecord",
+    "Unmapped",
     "VitalSigns",
     "Ward",
+    "canonical_zones",
     "parse_state",
 ]
 
-Condition = Literal[
-    "significant-liver-disease",
-    "mild-liver-disease",
-    "acute-narrow-angle-glaucoma",
-    "severe-respiratory-insufficiency",
-    "sleep-apnoea",
-    "copd",
-    "hypercapnic-respiratory-failure",
-    "epilepsy",
-    "renal-impairment",
-]
-Allergy = Literal["benzodiazepines"]
-History = Literal["benzodiazepine-misuse", "alcohol-use-disorder"]
-MedicationClass = Literal[
-    "opioid",
-    "benzodiazepine",
-    "gabapentinoid",
-    "z-drug",
-    "muscle-relaxant",
-    "sedating-antihistamine",
-    "antipsychotic",
-    "barbiturate",
-    "alpha2-agonist",
-    "cyp3a-inhibitor",
-    "cyp3a-inducer",
-    "other",
-]
-Symptom = Literal[
-    "anxiety",
-    "agitation",
-    "muscle-tension",
-    "restless-legs",
-    "insomnia",
-    "poor-appetite",
-    "diarrhoea",
-    "nausea",
-    "aches",
-]
-SideEffect = Literal[
-    "drowsiness",
-    "headache-dizziness",
-    "ataxia",
-    "diplopia",
-    "cognitive",
-    "emotional-lability",
-    "depression",
-    "respiratory-tract",
-    "gastrointestinal",
-    "sexual",
-    "urinary",
-]
-OtherBenzodiazepine = Literal[
-    "alprazolam",
-    "chlordiazepoxide",
-    "diazepam",
-    "lorazepam",
-    "midazolam",
-    "oxazepam",
-    "temazepam",
-]
-CompanionDrug = Literal[
-    "lofexidine",
-    "clonidine",
-    "loperamide",
-    "ondansetron",
-    "ibuprofen",
-    "paracetamol",
-    "hydroxyzine",
-    "trazodone",
-]
-AdministeredDrug = Literal["clonazepam", CompanionDrug, OtherBenzodiazepine]
-Outcome = Literal["given", "partial", "vomited", "refused"]
-Route = Literal["oral", "sublingual", "intravenous", "intramuscular", "rectal"]
-Consciousness = Literal["alert", "confusion", "voice", "pain", "unresponsive"]
-
-CONDITIONS: tuple[str, ...] = get_args(Condition)
-ALLERGIES: tuple[str, ...] = get_args(Allergy)
-HISTORY: tuple[str, ...] = get_args(History)
-MEDICATION_CLASSES: tuple[str, ...] = get_args(MedicationClass)
-SYMPTOMS: tuple[str, ...] = get_args(Symptom)
-SIDE_EFFECTS: tuple[str, ...] = get_args(SideEffect)
-OTHER_BENZODIAZEPINES: tuple[str, ...] = get_args(OtherBenzodiazepine)
-ADMINISTERED_DRUGS: tuple[str, ...] = (
-    "clonazepam",
-    *get_args(CompanionDrug),
-    *OTHER_BENZODIAZEPINES,
-)
-
+# Times a record can carry: anything outside is a typing error, not a clinical fact
+# (and year 1 with an offset cannot even be turned into UTC).
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
 
 def _whole_number(value: Any) -> Any:
     """A count or a measurement in whole units: a JSON number, never text or true/false."""
@@ -171,6 +119,21 @@ def _point_in_time(value: Any) -> Any:
     return value
 
 
+def _within_years(value: datetime) -> datetime:
+    """A time between EARLIEST_YEAR and LATEST_YEAR, in UTC as well as in its own offset."""
+    try:
+        in_utc = value.astimezone(UTC)
+    except OverflowError:
+        in_utc = None
+    for moment in (value, in_utc):
+        if moment is None or not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+            raise PydanticCustomError(
+                "datetime_range",
+                f"Input should be a time between the years {EARLIEST_YEAR} and {LATEST_YEAR}",
+            )
+    return value
+
+
 def _true_or_false(value: Any) -> Any:
     """A yes/no fact is JSON true or false; "no", 0 or "false" are not guessed."""
     if not isinstance(value, bool):
@@ -180,7 +143,9 @@ def _true_or_false(value: Any) -> Any:
 
 WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
 TrueOrFalse = Annotated[bool, BeforeValidator(_true_or_false)]
-Moment = Annotated[AwareDatetime, BeforeValidator(_point_in_time)]
+Moment = Annotated[
+    AwareDatetime, BeforeValidator(_point_in_time), AfterValidator(_within_years)
+]
 
 
 class _Strict(BaseModel):
@@ -200,18 +165,34 @@ def _check_limit(value: Any, field: str, info: ValidationInfo) -> Any:
     return value
 
 
+@cache
+def canonical_zones() -> frozenset[str]:
+    """IANA zone names from the tzdata package's list, without `Factory` (clinical spec
+    section 8): `localtime`, `posixrules`, `posix/...` and `right/...` are not in it, so a
+    ward's night never depends on the host the decision runs on."""
+    from importlib.resources import files
+
+    names = files("tzdata").joinpath("zones").read_text(encoding="utf-8").split()
+    return frozenset(names) - {"Factory"}
+
+
 class Ward(_Strict):
     timezone: str = Field(description="IANA time zone of the ward, e.g. Europe/London")
 
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
+        problem = (
+            f"time zone {value!r} is not a canonical IANA time zone name; allowed: a name "
+            "from the IANA list such as Europe/London or America/New_York (not localtime, "
+            "posixrules, posix/..., right/... or Factory)"
+        )
+        if value not in canonical_zones():
+            raise ValueError(problem)
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"time zone {value!r} is not a known IANA time zone name (e.g. Europe/London)"
-            ) from None
+            raise ValueError(problem) from None
         return value
 
     @cached_property
@@ -221,7 +202,7 @@ class Ward(_Strict):
 
 class Patient(_Strict):
     age_years: WholeNumber | None = None
-    sex: Literal["female", "male", "other", "unknown"] | None = None
+    sex: Sex | None = None
     weight_kg: Decimal | None = None
     pregnant: TrueOrFalse | None = None
     conditions: tuple[Condition, ...] = ()
@@ -237,12 +218,28 @@ class Patient(_Strict):
 
 class Episode(_Strict):
     started_at: Moment
-    setting: Literal["inpatient", "residential", "outpatient"] = "inpatient"
+    setting: Setting = "inpatient"
 
 
 class Alcohol(_Strict):
+    """What is known of alcohol: a last drink, a breath reading, or a report of none.
+
+    `none_reported: true` is the patient's report of no drink within the protocol's
+    alcohol window. A block with none of the three is alcohol unknown (section 8).
+    """
+
     last_drink_at: Moment | None = None
     breath_alcohol_mg_l: Decimal | None = None
+    none_reported: TrueOrFalse | None = None
+
+    @property
+    def known(self) -> bool:
+        """Whether anything was recorded that answers "has the patient drunk?"."""
+        return (
+            self.last_drink_at is not None
+            or self.breath_alcohol_mg_l is not None
+            or self.none_reported is True
+        )
 
     @field_validator("breath_alcohol_mg_l")
     @classmethod
@@ -251,17 +248,23 @@ class Alcohol(_Strict):
 
 
 class Medication(_Strict):
+    """A medicine the patient takes. Its declared `class` is checked against owm's
+    terminology by name and `rxnorm` code (section 8); `classified_by` names the
+    role (physician or pharmacist) who chose the class of a medicine the terminology
+    does not know, so it no longer escalates as unknown (an owm extension)."""
+
     name: str = Field(min_length=1, max_length=200)
     class_: MedicationClass = Field(alias="class")
     active: TrueOrFalse = True
     changed_at: Moment | None = None
     rxnorm: str | None = Field(default=None, pattern=r"^[0-9]{1,12}$")
+    classified_by: Literal["physician", "pharmacist"] | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 class Assessment(_Strict):
-    instrument: Literal["COWS", "SOWS", "OOWS"]
+    instrument: InstrumentCode
     at: Moment
     items: dict[str, WholeNumber]
 
@@ -330,7 +333,7 @@ class VitalSigns(_Strict):
 
 class Sedation(_Strict):
     at: Moment
-    scale: Literal["POSS", "RASS"]
+    scale: SedationScaleCode
     level: str
 
     @model_validator(mode="after")
@@ -380,6 +383,22 @@ class Administration(_Strict):
             )
         return self
 
+    @model_validator(mode="after")
+    def _possible_dose(self, info: ValidationInfo) -> Administration:
+        """A dose of the protocol's drug above `dosing.impossible_above_max_single_times` times
+        the maximum single dose is a typing error (section 8); below that it is recorded as
+        it happened, however large: a dosing error must never be hidden."""
+        protocol = (info.context or {}).get("protocol")
+        if isinstance(protocol, Protocol) and self.drug == protocol.drug:
+            limit = protocol.dosing.impossible_dose_mg
+            if self.dose_mg > limit:
+                raise ValueError(
+                    f"dose_mg: {self.dose_mg} mg of {self.drug} is not a possible dose; allowed: "
+                    f"at most {limit} mg ({protocol.dosing.impossible_above_max_single_times} "
+                    "times the maximum single dose)"
+                )
+        return self
+
     @property
     def counts(self) -> bool:
         """Whether the dose counts toward interval, 24 h total and course (refused does not)."""
@@ -387,10 +406,22 @@ class Administration(_Strict):
 
 
 class Acknowledgement(_Strict):
+    """A physician's acknowledgement of an escalation (section 8: `by` is the role)."""
+
     finding: str
-    by: str = Field(min_length=1, max_length=200)
+    by: str
     at: Moment
     reason: str = Field(min_length=1, max_length=2000)
+
+    @field_validator("by")
+    @classmethod
+    def _physician(cls, value: str) -> AcknowledgingRole:
+        if value != "physician":
+            raise ValueError(
+                f"{value!r} cannot acknowledge an escalation; allowed: 'physician' (the role "
+                "of the person who acknowledged)"
+            )
+        return "physician"
 
     @field_validator("finding")
     @classmethod
@@ -406,6 +437,30 @@ class Acknowledgement(_Strict):
         return value
 
 
+class Hold(_Strict):
+    """A nurse's hold of a dose; it stands until a newer COWS (section 8)."""
+
+    at: Moment
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class Unmapped(_Strict):
+    """A record an import or a FHIR Bundle holds that owm could not map to its codes.
+
+    It is never dropped: the rules escalate unmapped-record and name it (section 8).
+    """
+
+    kind: UnmappedKind
+    text: str = Field(min_length=1, max_length=500)
+    code: str | None = Field(default=None, max_length=100)
+    system: str | None = Field(default=None, max_length=500)
+
+    @property
+    def label(self) -> str:
+        coded = f" ({self.system or 'code'} {self.code})" if self.code else ""
+        return f"{self.kind} {self.text}{coded}"
+
+
 _RECORD_LISTS = (
     "medications",
     "assessments",
@@ -415,6 +470,8 @@ _RECORD_LISTS = (
     "administrations",
     "side_effects",
     "acknowledgements",
+    "holds",
+    "unmapped",
 )
 
 
@@ -469,6 +526,8 @@ class PatientState(_Strict):
     administrations: tuple[Administration, ...] = ()
     side_effects: tuple[SideEffectRecord, ...] = ()
     acknowledgements: tuple[Acknowledgement, ...] = ()
+    holds: tuple[Hold, ...] = ()
+    unmapped: tuple[Unmapped, ...] = ()
 
     @model_validator(mode="after")
     def _canonical_order(self) -> PatientState:
@@ -561,12 +620,3 @@ def parse_state(data: Mapping[str, Any], protocol: Protocol) -> PatientState:
         )
     except ValidationError as error:
         raise StateError(describe_validation_error(error)) from None
-
-
-def latest_before(records: tuple[Any, ...], at: datetime) -> Any | None:
-    """The record with the greatest `at` not after `at`, or None (spec section 7)."""
-    best = None
-    for record in records:
-        if record.at <= at and (best is None or record.at >= best.at):
-            best = record
-    return best

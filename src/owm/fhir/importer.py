@@ -246,6 +246,8 @@ def import_bundle(
         read, of_type("MedicationAdministration"), of_type("Provenance"), state, urls
     )
     _acknowledgements(read, of_type("DetectedIssue"), state)
+    if read.unmapped_records:
+        state["unmapped"] = read.unmapped_records
     for entry in entries:
         if entry.resource.get("resourceType") not in _READ:
             read.ignore(entry, "owm does not read this resource type")
@@ -393,6 +395,14 @@ def _encounter(
     return chosen[0] if chosen else None
 
 
+def _first_code(concept: Any) -> dict[str, str | None]:
+    """The first coding's code and system, for an unmapped record."""
+    for coding in codings(concept):
+        if coding.get("code"):
+            return {"code": str(coding.get("code")), "system": str(coding.get("system") or "")}
+    return {}
+
+
 def described(concept: Any) -> str:
     """A concept as a person reads it: its text and each coding (system, code, display)."""
     text = concept.get("text") if isinstance(concept, dict) else None
@@ -455,7 +465,7 @@ def _conditions(
         active = clinically_active(entry)
         if not found:
             if active:
-                read.not_mapped(entry, described(concept))
+                read.not_mapped(entry, described(concept), kind="condition", **_first_code(concept))
             else:
                 read.ignore(entry, "not clinically active")
             continue
@@ -484,7 +494,7 @@ def _allergies(read: Reader, allergies: list[Entry], state: dict[str, Any]) -> N
         active = clinically_active(entry)
         if not found:
             if active:
-                read.not_mapped(entry, described(concept))
+                read.not_mapped(entry, described(concept), kind="allergy", **_first_code(concept))
             else:
                 read.ignore(entry, "not clinically active")
             continue

@@ -1,7 +1,9 @@
 """Observations of a Bundle: instruments, sedation, vital signs, symptoms, alcohol, weight.
 
 Vital signs are read by their LOINC codes (several Observations at the same
-`effectiveDateTime` make one set of vital signs); owm's own codes for COWS, SOWS,
+`effectiveDateTime` make one set of vital signs; two values of one parameter at
+the same time make two sets, which the core reads as it reads any same-time
+records: each parameter at its worst, clinical spec section 8); owm's own codes for COWS, SOWS,
 OOWS, POSS, RASS, supplemental oxygen, symptoms and side effects. A value in a
 unit other than the one owm stores is an error, never converted.
 """
@@ -29,7 +31,7 @@ _WHOLE = {"respiratory_rate", "spo2", "systolic_bp", "pulse"}
 
 
 def read_observations(read: Reader, observations: list[Entry], state: dict[str, Any]) -> None:
-    vitals: dict[str, dict[str, Any]] = {}
+    vitals: dict[str, list[dict[str, Any]]] = {}
     latest: dict[str, tuple[str, Any, Entry, str]] = {}
     lists: dict[str, list[dict[str, Any]]] = {
         "assessments": [],
@@ -136,7 +138,8 @@ def read_observations(read: Reader, observations: list[Entry], state: dict[str, 
             state[key] = records
     if vitals:
         state["vitals"] = []
-        for index, (when, values) in enumerate(vitals.items()):
+        sets = [(when, values) for when, same_time in vitals.items() for values in same_time]
+        for index, (when, values) in enumerate(sets):
             sources = values.pop("_sources")
             for name, source in sources.items():
                 read.origin[f"vitals[{index}].{name}"] = source
@@ -241,10 +244,10 @@ def _vital(
     owm_code: str | None,
     loinc: str | None,
     when: str,
-    vitals: dict[str, dict[str, Any]],
+    vitals: dict[str, list[dict[str, Any]]],
 ) -> None:
     resource = entry.resource
-    record = vitals.setdefault(when, {"_sources": {}, "_entries": []})
+    same_time = vitals.setdefault(when, [])
     found: list[tuple[str, Any, str]] = []
     if owm_code == "supplemental-oxygen":
         if not isinstance(resource.get("valueBoolean"), bool):
@@ -289,9 +292,10 @@ def _vital(
                 value = int(measured)
             else:
                 value = str(measured)
-        if name in record:
-            read.problem(entry, element, f"a second {name} at {when}; allowed: one per time")
-            continue
+        record = next((r for r in same_time if name not in r), None)
+        if record is None:
+            record = {"_sources": {}, "_entries": []}
+            same_time.append(record)
         record[name] = value
         record["_sources"][name] = f"{entry.label} {element}"
         record["_entries"].append(entry)

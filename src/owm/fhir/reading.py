@@ -86,6 +86,8 @@ class Reader:
     """State path of each record (`assessments[0]`, `alcohol.last_drink_at`) -> its resources."""
     unmapped: list[str] = field(default_factory=list)
     """Active Conditions and AllergyIntolerances owm could not map (also in `ignored`)."""
+    unmapped_records: list[dict[str, str]] = field(default_factory=list)
+    """The same, as `owm-state/1` `unmapped` records: the rules escalate them (spec section 8)."""
 
     def problem(self, entry: Entry | None, element: str, message: str) -> None:
         where = entry.label if entry is not None else "Bundle"
@@ -94,11 +96,29 @@ class Reader:
     def ignore(self, entry: Entry, why: str) -> None:
         self.ignored.append(f"{entry.label}: {why}")
 
-    def not_mapped(self, entry: Entry, what: str) -> None:
-        """An active Condition or AllergyIntolerance whose codes owm does not read."""
+    def not_mapped(
+        self,
+        entry: Entry,
+        what: str,
+        *,
+        kind: str,
+        code: str | None = None,
+        system: str | None = None,
+    ) -> None:
+        """An active Condition or AllergyIntolerance whose codes owm does not read.
+
+        It is never dropped: it goes into the state as an `unmapped` record, so the
+        answer itself escalates unmapped-record and names it (clinical spec section 8).
+        """
         line = f"{entry.label}: {what}"
         self.unmapped.append(line)
         self.ignored.append(f"{line}: no code owm reads; a clinician must check it")
+        record = {"kind": kind, "text": f"{entry.label}: {what}"[:500]}
+        if code:
+            record["code"] = code[:100]
+            if system:
+                record["system"] = system[:500]
+        self.unmapped_records.append(record)
 
     def record(self, path: str, entry: Entry, at: str | None = None) -> None:
         """Remember that the state record at `path` was read (also) from `entry`."""

@@ -1,4 +1,4 @@
-"""Rebuild `data/cdc-opioid-cds.json` from a checkout of cqframework/opioid-cds-r4.
+"""Rebuild `clinical/data/cdc-opioid-cds.json` from a checkout of cqframework/opioid-cds-r4.
 
 Why a generated file: the CDC opioid guideline's value sets (CC0 1.0) are the
 best public list of the RxNorm clinical drugs that contain an opioid, a
@@ -12,7 +12,7 @@ in by one command:
 
 The selection (which value set stands for which owm class) is `SELECTION` below;
 the hand-curated classes without a public value set live in
-`data/curated-ingredients.json` and are not touched by this command.
+`clinical/data/curated-ingredients.json` and are not touched by this command.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ __all__ = ["SELECTION", "RebuildError", "Selected", "build", "dump", "main"]
 
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 REPOSITORY = "https://github.com/cqframework/opioid-cds-r4"
-DEFAULT_OUT = Path(__file__).parent / "data" / "cdc-opioid-cds.json"
+DEFAULT_OUT = Path(__file__).parents[1] / "clinical" / "data" / "cdc-opioid-cds.json"
 
 
 @dataclass(frozen=True)

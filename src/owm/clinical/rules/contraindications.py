@@ -8,7 +8,8 @@ apnoea as local default (the label warns of respiratory depression).
 When: a benzodiazepine allergy; significant liver disease; acute narrow-angle
 glaucoma; alcohol drunk within the alcohol window (`windows.alcohol_hours`,
 its edge included) or a breath alcohol above `thresholds.breath_alcohol_above_mg_l`;
-severe respiratory insufficiency or sleep apnoea.
+severe respiratory insufficiency, sleep apnoea or hypercapnic respiratory failure
+(counted as severe respiratory insufficiency, clinical spec section 8).
 Then: contraindicated, with a non-benzodiazepine option among the companions.
 """
 
@@ -76,10 +77,14 @@ def alcohol(ctx: Context) -> Iterator[Finding]:
 
 
 def respiratory(ctx: Context) -> Iterator[Finding]:
-    """Severe respiratory insufficiency or sleep apnoea."""
+    """Severe respiratory insufficiency (hypercapnic failure included) or sleep apnoea."""
     found = [
         c
-        for c in ("severe-respiratory-insufficiency", "sleep-apnoea")
+        for c in (
+            "severe-respiratory-insufficiency",
+            "hypercapnic-respiratory-failure",
+            "sleep-apnoea",
+        )
         if c in ctx.state.patient.conditions
     ]
     if found:

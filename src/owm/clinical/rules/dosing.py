@@ -100,16 +100,26 @@ def adjusted_dose(ctx: Context) -> Dose:
 
 
 def night_dose(ctx: Context) -> Iterator[Finding]:
-    """It is night on the ward: the night dose applies (with give only)."""
+    """It is night on the ward: the night dose applies (with give only).
+
+    The finding names the dose chosen before any reduction and, when it was reduced,
+    the dose given, so it never contradicts the headline (clinical spec section 8).
+    """
     if ctx.is_night:
-        chosen, why = chosen_dose(ctx)
+        dose = adjusted_dose(ctx)
         local = ctx.local_time.strftime("%H:%M")
+        chosen = f"night dose {mg_text(dose.chosen_mg)} mg" + (
+            " (with severe withdrawal)" if "severe" in dose.why else ""
+        )
+        reduced = (
+            f", reduced to {mg_text(dose.dose_mg)} mg" if dose.dose_mg != dose.chosen_mg else ""
+        )
         yield ctx.finding(
             "night-dose",
-            f"Night on the ward ({local}): the night dose of {mg_text(chosen)} mg applies"
-            + (" (with severe withdrawal)." if "severe" in why else "."),
+            f"Night on the ward ({local}): {chosen}{reduced}.",
             ward_time=local,
-            dose_mg=chosen,
+            dose_mg=dose.chosen_mg,
+            given_mg=dose.dose_mg,
         )
 
 

@@ -20,7 +20,6 @@ from collections.abc import Iterator
 
 from owm.clinical.context import Context
 from owm.clinical.findings import Finding
-from owm.clinical.state import latest_before
 
 __all__ = [
     "RULES",
@@ -101,8 +100,7 @@ def not_improving(ctx: Context) -> Iterator[Finding]:
     latest = ctx.latest_cows
     if first is None or latest is None or len(ctx.counted_doses) < needed:
         return
-    cows = tuple(a for a in ctx.state.assessments if a.instrument == "COWS")
-    baseline = latest_before(cows, first.at)
+    baseline = ctx.score_at("COWS", first.at)
     if baseline is None or latest.at <= first.at:
         return
     if latest.total >= baseline.total:

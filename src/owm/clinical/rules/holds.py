@@ -12,13 +12,16 @@ less than `dosing.min_interval_hours` ago, the edge allowed (min-interval); less
 than the smallest strength left under `dosing.daily_max_mg`, or the dose after the
 section 7 adjustments (dosing.adjusted_dose) below that strength (daily-limit); no
 COWS at all (no-assessment) or none within `windows.freshness_hours`
-(assessment-stale); no complete set of vital signs within that window (vitals-stale).
+(assessment-stale); no complete set of vital signs within that window (vitals-stale);
+a nurse's hold at or after the latest COWS (nurse-hold: it stands until a newer COWS,
+clinical spec section 8, so a colleague never sees "give" for a dose that was held).
 Then: hold, and say what must change.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 from owm.clinical.context import Context, hours
 from owm.clinical.findings import Finding, mg_text
@@ -31,6 +34,7 @@ __all__ = [
     "min_interval",
     "news2_urgent",
     "no_assessment",
+    "nurse_hold",
     "oversedation",
     "vitals_stale",
 ]
@@ -94,12 +98,15 @@ def daily_limit(ctx: Context) -> Iterator[Finding]:
     """Not even the smallest strength fits under the 24 h maximum, or the adjusted dose is below it."""
     dosing = ctx.protocol.dosing
     if ctx.remaining_24h < dosing.smallest_strength_mg:
+        over = max(ctx.total_24h - dosing.daily_max_mg, Decimal(0))
         yield ctx.finding(
             "daily-limit",
             f"{mg_text(ctx.total_24h)} mg given in the last 24 h; the maximum is "
-            f"{mg_text(dosing.daily_max_mg)} mg.",
+            f"{mg_text(dosing.daily_max_mg)} mg"
+            + (f" ({mg_text(over)} mg over it: tell the physician)." if over else "."),
             total_24h_mg=ctx.total_24h,
             daily_max_mg=dosing.daily_max_mg,
+            over_by_mg=over,
         )
         return
     dose = adjusted_dose(ctx)
@@ -156,7 +163,26 @@ def vitals_stale(ctx: Context) -> Iterator[Finding]:
         )
 
 
+def nurse_hold(ctx: Context) -> Iterator[Finding]:
+    """A nurse held the dose, and no COWS has been recorded since."""
+    latest = ctx.latest_cows
+    standing = [
+        h
+        for h in ctx.state.holds
+        if h.at <= ctx.at and (latest is None or h.at >= latest.at)
+    ]
+    if standing:
+        hold = max(standing, key=lambda h: (h.at, h.reason))
+        yield ctx.finding(
+            "nurse-hold",
+            f"A nurse held the dose ({hold.reason}); it stands until a new COWS is recorded.",
+            held_at=hold.at,
+            reason=hold.reason,
+        )
+
+
 RULES = (
+    nurse_hold,
     oversedation,
     news2_urgent,
     min_interval,

@@ -51,8 +51,9 @@ def target_symptoms(ctx: Context) -> tuple[str, ...]:
             for item, at_least in target.sows_items.items()
             if ctx.recent_sows.items.get(item, 0) >= at_least
         ]
-    if ctx.recent_rass is not None and ctx.recent_rass >= target.rass_at_least:
-        found.append(f"RASS {ctx.recent_rass:+d}")
+    agitation = ctx.recent_rass_agitation
+    if agitation is not None and agitation >= target.rass_at_least:
+        found.append(f"RASS {agitation:+d}")
     found += sorted(s for s in ctx.recent_symptoms() if s in target.symptoms)
     return tuple(found)
 

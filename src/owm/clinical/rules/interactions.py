@@ -9,6 +9,9 @@ respiratory depression; FDA label: CYP3A inhibitors raise and inducers lower
 clonazepam levels; alpha-2 agonists (clonidine, lofexidine) add hypotension and
 sedation.
 
+Every class is the checked one (declared class, name and RxNorm code united,
+clinical spec section 8): methadone declared "other" is still an opioid.
+
 When: an active opioid, methadone and buprenorphine included.
 Then: opioid-benzodiazepine, escalate to a physician (never stop the opioid).
 When: an active CNS depressant (gabapentinoid, z-drug, muscle relaxant, sedating
@@ -26,6 +29,7 @@ from collections.abc import Iterator
 
 from owm.clinical.context import CNS_DEPRESSANT_CLASSES, Context
 from owm.clinical.findings import Finding
+from owm.clinical.state import Medication
 
 __all__ = [
     "RULES",
@@ -53,8 +57,15 @@ def opioid(ctx: Context) -> Iterator[Finding]:
 def cns_depressant(ctx: Context) -> Iterator[Finding]:
     """Another active CNS depressant, or another benzodiazepine given recently."""
     active = ctx.active(*CNS_DEPRESSANT_CLASSES)
-    duplicate = [m.name for m in active if m.name.strip().lower() == ctx.protocol.drug]
-    medicines = [m.name for m in active if m.name.strip().lower() != ctx.protocol.drug]
+
+    def is_protocol_drug(medicine: Medication) -> bool:
+        reading = ctx.reading(medicine)
+        return reading.ingredient == ctx.protocol.drug or (
+            medicine.name.strip().lower() == ctx.protocol.drug
+        )
+
+    duplicate = [m.name for m in active if is_protocol_drug(m)]
+    medicines = [m.name for m in active if not is_protocol_drug(m)]
     given = [f"{a.drug} (given)" for a in ctx.other_benzodiazepines_given]
     names = medicines + given
     if duplicate and not names:

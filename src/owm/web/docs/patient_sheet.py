@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any, get_args
 
 from owm.clinical.findings import mg_text
-from owm.clinical.state import SideEffect
+from owm.clinical.vocab import SideEffect
 
 __all__ = [
     "EMERGENCY_SIGNS",
