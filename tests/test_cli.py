@@ -194,7 +194,7 @@ def test_a_time_without_a_timezone_is_refused() -> None:
 def test_acknowledging_a_hold_is_refused() -> None:
     data = example()
     data["acknowledgements"] = [
-        {"finding": "min-interval", "by": "Dr Ng", "at": "2026-11-25T13:00:00Z", "reason": "x"}
+        {"finding": "min-interval", "by": "physician", "at": "2026-11-25T13:00:00Z", "reason": "x"}
     ]
     refused(
         owm("evaluate", "-", stdin=json.dumps(data)),

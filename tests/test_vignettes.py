@@ -25,6 +25,7 @@ from typer.testing import CliRunner
 
 from owm.cli import app
 from owm.clinical import default_protocol, evaluate, parse_state
+from owm.clinical.document import read_document
 
 VIGNETTES = Path(__file__).resolve().parents[1].parent / "shared" / "vignettes"
 
@@ -59,7 +60,9 @@ DECIMALS = frozenset({"dose_mg", "remaining_24h_mg"})
 TIMES = frozenset(
     {"next_dose_not_before", "due_reassessment", "due_assessment", "due_observations"}
 )
-LISTS = frozenset({"findings", "absent_findings", "acknowledged", "companions", "checklist"})
+LISTS = frozenset(
+    {"findings", "absent_findings", "acknowledged", "companions", "companions_empty", "checklist"}
+)
 BAD_INPUT = frozenset({"exit_status", "mentions"})
 KNOWN = frozenset(ANSWER_FIELDS) | LISTS | BAD_INPUT
 
@@ -120,6 +123,12 @@ def check_answer(expect: dict[str, Any], answer: dict[str, Any]) -> list[str]:
             missing = [d for d in expected if d not in drugs]
             if missing:
                 problems.append(f"companions {missing} missing; present {drugs}")
+        elif key == "companions_empty":
+            drugs = [c["drug"] for c in answer["companions"]]
+            if bool(expected) and drugs:
+                problems.append(f"companions_empty: expected none, present {drugs}")
+            if not expected and not drugs:
+                problems.append("companions_empty: expected some companions, there are none")
         elif key == "checklist":
             if bool(answer["checklist"]) is not bool(expected):
                 problems.append(f"checklist: expected {'non-' if expected else ''}empty")
@@ -128,9 +137,18 @@ def check_answer(expect: dict[str, Any], answer: dict[str, Any]) -> list[str]:
     return problems
 
 
-def run_cli(state: dict[str, Any], tmp_path: Path) -> Any:
+def state_text(vignette: dict[str, Any]) -> str:
+    """The state document as `owm evaluate` gets it: `raw_state` exactly as written (a key
+    given twice must reach the reader), else the `state` written as JSON."""
+    if "raw_state" in vignette:
+        raw: str = vignette["raw_state"]
+        return raw
+    return json.dumps(vignette["state"])
+
+
+def run_cli(text: str, tmp_path: Path) -> Any:
     path = tmp_path / "state.json"
-    path.write_text(json.dumps(state), encoding="utf-8")
+    path.write_bytes(text.encode("utf-8"))
     return CliRunner().invoke(app, ["evaluate", str(path)])
 
 
@@ -146,7 +164,7 @@ def verify(vignette: dict[str, Any], name: str, tmp_path: Path) -> None:
         assert "exit_status" in expect, f"{name}: mentions without exit_status"
         others = sorted(set(expect) - BAD_INPUT)
         assert not others, f"{name}: a bad-input vignette cannot also expect {others}"
-        result = run_cli(vignette["state"], tmp_path)
+        result = run_cli(state_text(vignette), tmp_path)
         assert result.exit_code == expect["exit_status"], result.output
         assert result.stdout == "", "bad input must not print an answer"
         for text in expect.get("mentions", []):
@@ -154,11 +172,12 @@ def verify(vignette: dict[str, Any], name: str, tmp_path: Path) -> None:
         return
 
     protocol = default_protocol()
-    answer = evaluate(parse_state(vignette["state"], protocol), protocol).to_json()
+    document = read_document(state_text(vignette), name=name)
+    answer = evaluate(parse_state(document, protocol), protocol).to_json()
     problems = check_answer(expect, answer)
     assert not problems, f"{name}:\n  " + "\n  ".join(problems)
 
-    result = run_cli(vignette["state"], tmp_path)
+    result = run_cli(state_text(vignette), tmp_path)
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout) == answer, "owm evaluate printed a different answer"
 
@@ -225,6 +244,7 @@ def test_every_key_of_the_readme_table_is_compared() -> None:
         ({"absent_findings": ["counselling"]}, "findings"),
         ({"acknowledged": ["counselling"]}, "acknowledged"),
         ({"companions": ["hydroxyzine"]}, "companions"),
+        ({"companions_empty": True}, "companions_empty"),
         ({"checklist": True}, "checklist"),
     ],
 )

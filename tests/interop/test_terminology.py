@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from owm.clinical.medicines import DATA, Terminology, terminology
 from owm.clinical.state import MEDICATION_CLASSES
 from owm.terminology import CLASSES, classify, ingredient_name, is_clonazepam
-from owm.clinical.medicines import DATA, Terminology, terminology
 from owm.terminology.rebuild import SELECTION, RebuildError, build, dump
 
 CONFORMANCE = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "opioid-cds-rec11"

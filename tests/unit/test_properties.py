@@ -307,7 +307,7 @@ def states(draw: st.DrawFn) -> dict[str, Any]:
     state["acknowledgements"] = [
         {
             "finding": draw(st.sampled_from(PROTOCOL.acknowledgeable_codes)),
-            "by": "Dr Adeyemi",
+            "by": "physician",
             "at": when(-1, 96),
             "reason": "reviewed; monitored bed",
         }

@@ -35,7 +35,10 @@ min-interval, daily-limit, assessment-stale, vitals-stale, no-assessment,
 opioid-benzodiazepine, cns-depressant, course-limit, severe-withdrawal,
 pregnancy, older-adult, benzodiazepine-misuse, cyp3a-inhibitor, cyp3a-inducer,
 not-improving, no-withdrawal, no-target-symptom, alpha2-agonist, side-effect, taper-needed,
-night-dose, dose-reduced, counselling
+night-dose, dose-reduced, counselling,
+sedation-stale, alcohol-unknown, patient-details-missing, pregnancy-unknown,
+medicine-class-mismatch, unknown-medicine, nurse-hold, respiratory-risk,
+respiratory-depression-risk, seizure-risk, alcohol-use-disorder, unmapped-record
 """
 
 
@@ -56,7 +59,7 @@ def write(tmp_path: Path, data: Any, name: str = "unit.yaml") -> Path:
 
 def test_the_shipped_protocol_carries_the_spec_s_numbers() -> None:
     p = default_protocol()
-    assert (p.id, p.version, p.drug, p.route) == ("clonazepam-adjunct", "1", "clonazepam", "oral")
+    assert (p.id, p.version, p.drug, p.route) == ("clonazepam-adjunct", "2", "clonazepam", "oral")
     assert p.action_order == ACTION_ORDER
     d = p.dosing
     assert (d.standard_mg, d.night_mg, d.severe_mg, d.max_single_mg) == (
@@ -83,6 +86,16 @@ def test_the_shipped_protocol_carries_the_spec_s_numbers() -> None:
     assert t.cows_severe_withdrawal_above == 36
     assert (t.older_adult_age, t.course_limit_days, t.taper_after_days) == (65, 4, 7)
     assert t.not_improving_min_doses == 3
+    # revision 2 (clinical spec section 8)
+    assert t.childbearing_ages == (12, 55)
+    assert t.respiratory_depression_rate_at_most == 11
+    assert d.impossible_dose_mg == Decimal("20")
+    assert p.acknowledgements.valid_hours == Decimal(24)
+    assert set(p.acknowledgements.last_the_episode) == {
+        "older-adult",
+        "pregnancy",
+        "benzodiazepine-misuse",
+    }
     assert (p.taper.step_mg, p.taper.doses_per_day, p.taper.step_every_days) == (
         Decimal("0.125"),
         2,

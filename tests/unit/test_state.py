@@ -85,7 +85,7 @@ def _append(path: str, record: dict[str, Any]) -> Mutation:
     return mutate
 
 
-ACK = {"by": "Dr Okafor", "at": "2026-11-25T09:00:00Z", "reason": "reviewed"}
+ACK = {"by": "physician", "at": "2026-11-25T09:00:00Z", "reason": "reviewed"}
 
 # (case id, mutation, the one problem line must contain each of these fragments)
 REJECTED: list[tuple[str, Mutation, tuple[str, ...]]] = [

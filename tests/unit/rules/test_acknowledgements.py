@@ -1,12 +1,16 @@
-"""Acknowledgements (clinical spec section 7).
+"""Acknowledgements (clinical spec sections 7 and 8).
 
 A physician's acknowledgement of an escalation counts from its `at` on and turns
-the finding into a warning that no longer blocks. An acknowledgement of
+the finding into a warning that no longer blocks. It is ignored when made before
+the episode started, and covers a finding only if that finding was raised at the
+acknowledgement's own moment. It lapses after 24 h (older-adult, pregnancy and
+benzodiazepine-misuse last the episode). An acknowledgement of
 opioid-benzodiazepine or cns-depressant lapses when an active medicine of that
 kind is started or changed after it (`changed_at`), and one of cns-depressant
 also lapses when another benzodiazepine is given after it. One of course-limit
-covers only the course day it was made on. Only escalations can
-be acknowledged: anything else is bad input.
+covers only the course day it was made on; one of severe-withdrawal lapses when a
+later COWS is higher. Only a physician acknowledges, and only escalations can be
+acknowledged: anything else is bad input.
 """
 
 from __future__ import annotations
@@ -22,7 +26,20 @@ from owm.cli import app
 from owm.clinical import StateError, default_protocol
 from owm.clinical.acknowledgements import is_acknowledged
 
-from .support import ack, after, ago, build, context, decide, document, dose, med
+from .support import (
+    ack,
+    after,
+    ago,
+    build,
+    context,
+    cows,
+    decide,
+    document,
+    dose,
+    med,
+    poss,
+    vitals,
+)
 
 METHADONE_ACK_2H = ack("opioid-benzodiazepine", ago(h=2))
 PREGABALIN_ACK_2H = ack("cns-depressant", ago(h=2))
@@ -215,12 +232,93 @@ PREGABALIN_ACK_2H = ack("cns-depressant", ago(h=2))
             False,
             id="course limit acknowledged on the previous course day: lapsed",
         ),
-        # escalations that are about the patient, not a medicine or the course, do not lapse
+        # escalations that are about the patient last the episode (not 24 h)
         pytest.param(
-            {"patient": {"age_years": 70}, "acknowledgements": [ack("older-adult", ago(d=2))]},
+            {
+                "patient": {"age_years": 70},
+                "episode": {"started_at": ago(d=3)},
+                "acknowledgements": [ack("older-adult", ago(d=2))],
+            },
             "older-adult",
             True,
-            id="older adult acknowledged two days ago",
+            id="older adult acknowledged two days ago in this episode",
+        ),
+        # revision 2: every other acknowledgement lapses after 24 h (its edge lapsed)
+        pytest.param(
+            {
+                "medications": [med("methadone", "opioid")],
+                "acknowledgements": [ack("opioid-benzodiazepine", ago(h=23, m=59))],
+            },
+            "opioid-benzodiazepine",
+            True,
+            id="methadone acknowledged 23 h 59 min ago",
+        ),
+        pytest.param(
+            {
+                "medications": [med("methadone", "opioid")],
+                "acknowledgements": [ack("opioid-benzodiazepine", ago(h=24))],
+            },
+            "opioid-benzodiazepine",
+            False,
+            id="methadone acknowledged exactly 24 h ago: lapsed",
+        ),
+        # an acknowledgement from before the episode (a previous admission) is ignored
+        pytest.param(
+            {
+                "patient": {"age_years": 70},
+                "acknowledgements": [ack("older-adult", "2019-03-01T10:00:00Z")],
+            },
+            "older-adult",
+            False,
+            id="older adult acknowledged in 2019: before this episode",
+        ),
+        pytest.param(
+            {
+                "patient": {"age_years": 70},
+                "episode": {"started_at": ago(h=2)},
+                "acknowledgements": [ack("older-adult", ago(h=3))],
+            },
+            "older-adult",
+            False,
+            id="acknowledged 1 h before the episode started",
+        ),
+        # it covers only a finding raised at its own moment
+        pytest.param(
+            {
+                "medications": [med("methadone", "opioid", changed_at=ago(h=26))],
+                "acknowledgements": [ack("cns-depressant", ago(h=2))],
+            },
+            "cns-depressant",
+            False,
+            id="cns-depressant acknowledged when none was raised",
+        ),
+        pytest.param(
+            {
+                "add_assessments": [cows(ago(m=5), 40)],
+                "acknowledgements": [ack("severe-withdrawal", ago(h=2))],
+            },
+            "severe-withdrawal",
+            False,
+            id="severe withdrawal acknowledged before any severe COWS",
+        ),
+        # severe-withdrawal lapses when a later COWS is higher
+        pytest.param(
+            {
+                "assessments": [cows(ago(h=1), 38), cows(ago(m=10), 38)],
+                "acknowledgements": [ack("severe-withdrawal", ago(m=30))],
+            },
+            "severe-withdrawal",
+            True,
+            id="severe withdrawal acknowledged, COWS no higher since",
+        ),
+        pytest.param(
+            {
+                "assessments": [cows(ago(h=1), 38), cows(ago(m=10), 44)],
+                "acknowledgements": [ack("severe-withdrawal", ago(m=30))],
+            },
+            "severe-withdrawal",
+            False,
+            id="severe withdrawal acknowledged, COWS higher since: lapsed",
         ),
     ],
 )
@@ -330,6 +428,10 @@ def test_every_escalation_can_be_acknowledged() -> None:
         "benzodiazepine-misuse",
         "cyp3a-inhibitor",
         "not-improving",
+        "pregnancy-unknown",
+        "respiratory-risk",
+        "unknown-medicine",
+        "unmapped-record",
     }
     acks = [ack(code, ago(h=1)) for code in escalations]
     assert len(build(acknowledgements=acks).acknowledgements) == len(escalations)
@@ -341,3 +443,32 @@ def test_an_acknowledgement_of_a_hold_is_refused_by_owm_evaluate(tmp_path: Path)
     result = CliRunner().invoke(app, ["evaluate", str(path)])
     assert result.exit_code == 2
     assert "min-interval" in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize("role", ["nurse", "x", "Dr Okafor", "pharmacist", "Physician", ""])
+def test_only_a_physician_acknowledges(role: str) -> None:
+    """`by` is the role (revision 2): a nurse's or anybody else's is bad input, never counted."""
+    with pytest.raises(StateError) as raised:
+        build(
+            medications=[med("methadone", "opioid")],
+            acknowledgements=[ack("opioid-benzodiazepine", ago(h=1), by=role)],
+        )
+    (problem,) = raised.value.problems
+    assert problem.startswith("acknowledgements[0].by")
+    assert "'physician'" in problem
+
+
+def test_yesterday_s_severe_withdrawal_acknowledgement_gives_no_2_mg_tonight() -> None:
+    """The case from the field: COWS 48 tonight, a severe-withdrawal acknowledgement made
+    yesterday afternoon at COWS 38. It has lapsed twice over (24 h, and a higher COWS)."""
+    answer = decide(
+        at="2026-11-25T23:00:00Z",
+        assessments=[cows("2026-11-24T15:00:00Z", 38), cows(ago(m=20), 48)],
+        vitals=[vitals(ago(m=20))],
+        sedation=[poss(ago(m=20), "1")],
+        acknowledgements=[ack("severe-withdrawal", "2026-11-24T15:10:00Z")],
+    )
+    assert answer.action == "escalate"
+    assert answer.dose_mg is None
+    finding = answer.finding("severe-withdrawal")
+    assert finding is not None and not finding.acknowledged

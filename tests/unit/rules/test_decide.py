@@ -147,6 +147,11 @@ SECTION_3_ORDER = [
     "no-assessment",
     "assessment-stale",
     "vitals-stale",
+    "sedation-stale",
+    "alcohol-unknown",
+    "patient-details-missing",
+    "nurse-hold",
+    "respiratory-depression-risk",
     "opioid-benzodiazepine",
     "cns-depressant",
     "course-limit",
@@ -156,6 +161,10 @@ SECTION_3_ORDER = [
     "benzodiazepine-misuse",
     "cyp3a-inhibitor",
     "not-improving",
+    "pregnancy-unknown",
+    "respiratory-risk",
+    "unknown-medicine",
+    "unmapped-record",
     "no-withdrawal",
     "no-target-symptom",
     "night-dose",
@@ -165,6 +174,9 @@ SECTION_3_ORDER = [
     "side-effect",
     "counselling",
     "taper-needed",
+    "medicine-class-mismatch",
+    "seizure-risk",
+    "alcohol-use-disorder",
 ]
 
 
@@ -247,7 +259,7 @@ def test_record_order_does_not_change_the_answer() -> None:
 def test_the_answer_names_the_protocol_drug_and_route() -> None:
     data = decide().to_json()
     assert data["format"] == "owm-recommendation/1"
-    assert data["protocol"] == {"id": "clonazepam-adjunct", "version": "1"}
+    assert data["protocol"] == {"id": "clonazepam-adjunct", "version": "2"}
     assert (data["drug"], data["route"]) == ("clonazepam", "oral")
     assert data["disclaimer"]
 

@@ -50,7 +50,7 @@ def found(**changes: Any) -> list[str]:
             id="sedating antihistamine",
         ),
         pytest.param([med("quetiapine", "antipsychotic")], ["cns-depressant"], id="antipsychotic"),
-        pytest.param([med("phenobarbital", "barbiturate")], ["cns-depressant"], id="barbiturate"),
+        pytest.param([med("butalbital", "barbiturate")], ["cns-depressant"], id="barbiturate"),
         pytest.param(
             [med("diazepam", "benzodiazepine")], ["cns-depressant"], id="active benzodiazepine"
         ),

@@ -65,6 +65,23 @@ CASES: dict[str, dict[str, Any]] = {
     "night-dose": {"at": NIGHT},
     "dose-reduced": {"patient": {"conditions": ["mild-liver-disease"]}},
     "counselling": {},
+    "sedation-stale": {"sedation": []},
+    "alcohol-unknown": {"alcohol": {"last_drink_at": None, "breath_alcohol_mg_l": None}},
+    "patient-details-missing": {"patient": {"age_years": None}},
+    "pregnancy-unknown": {"patient": {"pregnant": None}},
+    "nurse-hold": {"holds": [{"at": ago(m=5), "reason": "asleep; dose held"}]},
+    "respiratory-depression-risk": {
+        "medications": [med("methadone", "opioid")],
+        "vitals": [vitals(ago(m=10), respiratory_rate=11)],
+    },
+    "respiratory-risk": {"patient": {"conditions": ["copd"]}},
+    "unknown-medicine": {"medications": [med("zolvenaxil", "other")]},
+    "unmapped-record": {
+        "unmapped": [{"kind": "condition", "text": "Condition/1: obstructive sleep apnoea"}]
+    },
+    "medicine-class-mismatch": {"medications": [med("methadone", "other")]},
+    "seizure-risk": {"patient": {"conditions": ["epilepsy"]}},
+    "alcohol-use-disorder": {"patient": {"history": ["alcohol-use-disorder"]}},
 }
 
 PROTOCOL = default_protocol()
@@ -119,7 +136,14 @@ def test_the_codes_are_the_stable_codes_of_the_state_format() -> None:
     paragraph = text.split("Finding codes (stable; tests and screens rely on them):", 1)[1]
     paragraph = paragraph.strip().split("\n\n", 1)[0]
     paragraph = re.sub(r"\([^)]*\)", "", paragraph)
-    stable = {c.strip().rstrip(".") for c in paragraph.replace("\n", " ").split(",")}
+    first, _, revision_2 = paragraph.partition("Added in revision 2 :")
+    stable = {
+        c.strip().rstrip(".")
+        for part in (first, revision_2)
+        for c in part.replace("\n", " ").split(",")
+        if c.strip()
+    }
+    assert "sedation-stale" in stable  # revision 2's codes are read too
     assert stable == set(PROTOCOL.findings)
 
 
