@@ -71,7 +71,7 @@ def test_evaluate_a_file_prints_the_recommendation() -> None:
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
     assert answer["format"] == "owm-recommendation/1"
-    assert answer["protocol"] == {"id": "clonazepam-adjunct", "version": "1"}
+    assert answer["protocol"] == {"id": "clonazepam-adjunct", "version": "2"}
     assert (answer["action"], answer["dose_mg"], answer["route"]) == ("give", "0.5", "oral")
     assert answer["next_dose_not_before"] == "2026-11-25T20:00:00Z"
     assert answer["remaining_24h_mg"] == "3.0"
@@ -104,7 +104,7 @@ def test_evaluate_as_text_for_a_person() -> None:
     text = result.stdout
     assert text.splitlines()[0] == "GIVE  clonazepam 0.5 mg oral"
     assert "at 2026-11-25 14:00 GMT" in text  # ward time, Europe/London in November
-    assert "protocol clonazepam-adjunct v1" in text
+    assert "protocol clonazepam-adjunct v2" in text
     assert "next dose not before: 2026-11-25 20:00 GMT" in text
     assert "COWS 15 (moderate)" in text
     assert "NEWS2 1 (low)" in text
@@ -143,7 +143,7 @@ def test_evaluate_with_a_units_protocol(tmp_path: Path) -> None:
 def test_bad_json_is_refused() -> None:
     refused(
         owm("evaluate", "-", stdin='{"format": "owm-state/1",\n "at": }'),
-        "- is not valid JSON: Expecting value at line 2 column 8",
+        "standard input is not valid JSON: Expecting value at line 2 column 8",
     )
 
 
@@ -152,7 +152,72 @@ def test_a_json_document_that_is_not_an_object_is_refused() -> None:
 
 
 def test_an_empty_input_is_refused() -> None:
-    refused(owm("evaluate", "-", stdin=""), "is not valid JSON")
+    refused(owm("evaluate", "-", stdin=""), "standard input is empty")
+
+
+def _malformed(tmp_path: Path) -> list[tuple[str, bytes, str]]:
+    base = json.dumps(example())
+    return [
+        (
+            "huge number",
+            base.replace('"age_years": 34', '"age_years": ' + "9" * 5000).encode(),
+            "an integer of 5000 digits",
+        ),
+        ("1e999", base.replace('"age_years": 34', '"age_years": 1e999').encode(), "too large"),
+        ("NaN", base.replace('"age_years": 34', '"age_years": NaN').encode(), "NaN"),
+        ("deep nesting", b"[" * 100_000 + b"]" * 100_000, "nested deeper than 64 levels"),
+        (
+            "duplicate key",
+            base.replace('"age_years": 34', '"age_years": 70, "age_years": 34').encode(),
+            "patient.age_years: the key 'age_years' is given twice",
+        ),
+        ("non-UTF-8", b"\xff\xfe" + base.encode(), "is not UTF-8 text"),
+        ("empty", b"", "is empty"),
+        (
+            "6 MB",
+            base.replace('"sex"', '"pad": "' + "x" * 6_000_000 + '", "sex"').encode(),
+            "larger than 5 MB",
+        ),
+        ("lone surrogate", base.replace('"female"', '"\\ud800"').encode(), "lone surrogate"),
+        (
+            "host time zone",
+            base.replace('"Europe/London"', '"localtime"').encode(),
+            "not a canonical IANA time zone name",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "huge number",
+        "1e999",
+        "NaN",
+        "deep nesting",
+        "duplicate key",
+        "non-UTF-8",
+        "empty",
+        "6 MB",
+        "lone surrogate",
+        "host time zone",
+    ],
+)
+def test_malformed_documents_exit_2_with_a_message_and_no_traceback(
+    case: str, tmp_path: Path
+) -> None:
+    """Through the real `owm evaluate` (its plain start-up path) and the Typer command."""
+    ((name, data, says),) = [c for c in _malformed(tmp_path) if c[0] == case]
+    path = tmp_path / "state.json"
+    path.write_bytes(data)
+    for args in (("evaluate", str(path)), ("evaluate", str(path), "--format", "text", "--fhir")):
+        result = owm(*args)
+        if "--fhir" in args and case == "host time zone":
+            continue  # a Bundle has no ward block; the zone check is the state's
+        assert result.returncode == 2, (name, result.returncode, result.stderr[-500:])
+        assert result.stdout == ""
+        assert "Traceback" not in result.stderr
+        if "--fhir" not in args:
+            assert says in result.stderr, (says, result.stderr[:500])
 
 
 def test_a_file_that_is_not_text_is_refused(tmp_path: Path) -> None:
@@ -260,7 +325,7 @@ def test_protocol_show_prints_the_protocol_in_force() -> None:
     result = owm("protocol", "show")
     assert result.returncode == 0, result.stderr
     shown = yaml.safe_load(result.stdout)
-    assert (shown["id"], shown["version"]) == ("clonazepam-adjunct", "1")
+    assert (shown["id"], shown["version"]) == ("clonazepam-adjunct", "2")
     assert shown["dosing"]["standard_mg"] == "0.5"
     assert shown["dosing"]["daily_max_mg"] == "4"
     assert shown["findings"]["alcohol"]["source"] == ["seed", "fda-label"]

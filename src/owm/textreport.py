@@ -1,5 +1,10 @@
 """A recommendation as a person reads it: action, dose, next time, findings with sources.
 
+A next dose time is shown only when the core says it means something
+(`Recommendation.shows_next_dose`: give, or a hold for timing alone), and what is
+left under the 24 h maximum never with an emergency or a contraindication
+(clinical spec section 8). Each companion medicine shows its hold criterion.
+
 Times are shown in the ward's own time zone, on a 24-hour clock, with the zone's
 abbreviation, because that is how the ward's clocks read. Findings are a list,
 not a table, so that a message is never squeezed into a narrow column: each has
@@ -57,10 +62,15 @@ def print_recommendation(
         headline += f"  {rec.drug} {mg_text(rec.dose_mg)} mg {rec.route}"
     say(f"[{_STYLE[rec.action]}]{headline}[/]")
     say(f"at {ward_time(rec.at, timezone)}   protocol {rec.protocol_id} v{rec.protocol_version}")
-    say(f"next dose not before: {ward_time(rec.next_dose_not_before, timezone)}")
+    if rec.shows_next_dose:
+        say(f"next dose not before: {ward_time(rec.next_dose_not_before, timezone)}")
     say(
-        f"course day {rec.course_day}   "
-        f"left under the 24 h maximum: {mg_text(rec.remaining_24h_mg)} mg"
+        f"course day {rec.course_day}"
+        + (
+            f"   left under the 24 h maximum: {mg_text(rec.remaining_24h_mg)} mg"
+            if rec.shows_remaining
+            else ""
+        )
     )
     if rec.withdrawal:
         w = rec.withdrawal
@@ -89,7 +99,8 @@ def print_recommendation(
         for c in rec.companions:
             say(
                 f"  {c['drug']} for {c['for']}: {escape(c['dose'])} "
-                f"(limit {escape(c['limit'] or '—')}; {escape(c['source'])})"
+                f"(limit {escape(c['limit'] or '—')}; hold if {escape(c['hold'] or '—')}; "
+                f"{escape(c['source'])})"
             )
     say("")
     due = [f"{k} {ward_time(v, timezone)}" for k, v in rec.due.items() if v is not None]

@@ -128,7 +128,7 @@ def _check(document: Any, name: str) -> None:
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(document, ())]
     while stack:
         node, path = stack.pop()
-        if len(path) > MAX_DEPTH:
+        if len(path) >= MAX_DEPTH:  # a container at this path is one level deeper
             where = path_text(path[:3]) + "..."
             raise DocumentError(
                 f"{name} is nested deeper than {MAX_DEPTH} levels (at {where}); "

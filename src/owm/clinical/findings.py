@@ -15,9 +15,11 @@ from typing import Any
 
 from owm.clinical.protocol import Action, Group, Severity
 
-__all__ = ["SEVERITY_ORDER", "Finding", "Recommendation", "iso", "mg_text"]
+__all__ = ["SEVERITY_ORDER", "TIMING_CODES", "Finding", "Recommendation", "iso", "mg_text"]
 
 SEVERITY_ORDER: dict[str, int] = {"critical": 0, "warning": 1, "info": 2}
+TIMING_CODES: frozenset[str] = frozenset({"min-interval", "daily-limit"})
+"""Holds that only wait for time to pass: a next dose time is meaningful with them."""
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -101,6 +103,30 @@ class Recommendation:
 
     def finding(self, code: str) -> Finding | None:
         return next((f for f in self.findings if f.code == code), None)
+
+    @property
+    def blocking(self) -> tuple[Finding, ...]:
+        """Findings that stop a dose now (any action group, not acknowledged)."""
+        return tuple(f for f in self.findings if f.group != "none")
+
+    @property
+    def shows_next_dose(self) -> bool:
+        """Whether screens and text may show a next dose time (clinical spec section 8):
+        with give, or with a hold or not-indicated whose only reason is timing
+        (min-interval, daily-limit). Never with an emergency, a contraindication, an
+        escalation waiting for a physician, or a hold for any other reason."""
+        if self.next_dose_not_before is None:
+            return False
+        if self.action == "give":
+            return True
+        blocking = {f.code for f in self.blocking}
+        return self.action in ("hold", "not-indicated") and bool(blocking) and blocking <= TIMING_CODES
+
+    @property
+    def shows_remaining(self) -> bool:
+        """Whether screens show what is left under the 24 h maximum: not when no dose may
+        follow at all (emergency, contraindicated; clinical spec section 8)."""
+        return self.action not in ("emergency", "contraindicated")
 
     @property
     def codes(self) -> tuple[str, ...]:
