@@ -1,0 +1,1 @@
+"""Unit tests of the clinical core: rules, instruments, state, protocol and properties."""
