@@ -21,7 +21,7 @@ from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-__all__ = ["Expected", "MEDICINES_BY_CODE", "MEDICINES_BY_NAME", "expected"]
+__all__ = ["MEDICINES_BY_CODE", "MEDICINES_BY_NAME", "Expected", "expected"]
 
 # -- the spec's numbers (clinical-spec.md; the shipped protocol's defaults) -------------
 FRESH = timedelta(hours=4)

@@ -25,10 +25,7 @@ from typing import Any
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from . import oracle
-
 from owm.clinical import StateError, default_protocol, evaluate, parse_state
-from owm.evaluate_command import BadInput, read_json
 from owm.clinical.instruments import COWS, OOWS, SOWS, Instrument
 from owm.clinical.protocol import FINDING_GROUPS
 from owm.clinical.state import (
@@ -40,6 +37,9 @@ from owm.clinical.state import (
     SIDE_EFFECTS,
     SYMPTOMS,
 )
+from owm.evaluate_command import BadInput, read_json
+
+from . import oracle
 
 PROTOCOL = default_protocol()
 DOSING = PROTOCOL.dosing

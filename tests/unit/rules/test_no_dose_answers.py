@@ -9,7 +9,6 @@ import pytest
 from .support import ago, decide, dose, med, poss
 
 
-
 def test_an_emergency_offers_no_companion_no_counselling_and_no_next_dose() -> None:
     answer = decide(sedation=[poss(ago(m=10), "4")], administrations=[dose(ago(h=2))])
     assert answer.action == "emergency"
