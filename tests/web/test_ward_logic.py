@@ -223,7 +223,8 @@ def test_what_would_change_reads_the_protocol_and_names_the_time() -> None:
     from dataclasses import replace
 
     from owm.clinical import Finding
-    from owm.web.explain import what_would_change
+    from owm.clinical.explain import what_would_change
+    from owm.web.templating import ward_datetime
 
     protocol = default_protocol()
     held = Finding(
@@ -237,7 +238,7 @@ def test_what_would_change_reads_the_protocol_and_names_the_time() -> None:
     sedated = replace(held, code="oversedation", rule="holds.oversedation")
     acknowledged = replace(held, code="older-adult", group="escalate", acknowledged=True)
     rec = _recommendation(protocol, (held, sedated, acknowledged))
-    found = dict(what_would_change(protocol, rec, "Europe/London"))
+    found = dict(what_would_change(protocol, rec, lambda m: ward_datetime(m, "Europe/London")))
     assert set(found) == {"min-interval", "oversedation"}
     assert "6 h" in found["min-interval"] and "Wed 25 Nov 14:00" in found["min-interval"]
     assert "POSS 3" in found["oversedation"] and "RASS -2 or -3" in found["oversedation"]

@@ -186,8 +186,7 @@ def _decoded(data: bytes | str, name: str) -> str:
 
 def _too_large(name: str) -> str:
     return (
-        f"{name} is larger than {MAX_BYTES // (1024 * 1024)} MB; allowed: at most "
-        f"{MAX_BYTES} bytes"
+        f"{name} is larger than {MAX_BYTES // (1024 * 1024)} MB; allowed: at most {MAX_BYTES} bytes"
     )
 
 

@@ -120,7 +120,9 @@ class Recommendation:
         if self.action == "give":
             return True
         blocking = {f.code for f in self.blocking}
-        return self.action in ("hold", "not-indicated") and bool(blocking) and blocking <= TIMING_CODES
+        return (
+            self.action in ("hold", "not-indicated") and bool(blocking) and blocking <= TIMING_CODES
+        )
 
     @property
     def shows_remaining(self) -> bool:

@@ -396,7 +396,6 @@ def cows_resting_pulse(pulse: int) -> int:
 NEWS2_RESPONSES = ("low", "urgent", "emergency")
 
 
-
 @dataclass(frozen=True, slots=True)
 class News2Result:
     """A NEWS2 aggregate with its per-parameter scores and the RCP clinical response."""
@@ -488,7 +487,10 @@ def _temperature_points(celsius: Decimal) -> int:
 
 
 def news2_points(
-    parameter: str, value: int | bool | str | Decimal, *, spo2_scale: Literal[1, 2] = 1,
+    parameter: str,
+    value: int | bool | str | Decimal,
+    *,
+    spo2_scale: Literal[1, 2] = 1,
     oxygen: bool = False,
 ) -> int:
     """The NEWS2 points of one parameter's value (RCP 2017, chart 1).

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from owm.clinical.instruments import News2Result, news2, news2_points
 from owm.clinical.state import Assessment, Sedation, VitalSigns
@@ -29,6 +29,7 @@ from owm.clinical.vocab import CONSCIOUSNESS
 
 __all__ = [
     "VITAL_PARAMETERS",
+    "VitalValues",
     "highest_total",
     "latest_group",
     "merge_vitals",
@@ -110,21 +111,52 @@ def merge_vitals(records: Sequence[VitalSigns], scale: Literal[1, 2] = 1) -> Vit
     return VitalSigns.model_construct(**merged)
 
 
-def news2_of(vitals: VitalSigns | None, scale: Literal[1, 2] = 1) -> News2Result | None:
-    """NEWS2 of a set of vital signs, or None when the set is not complete (section 7)."""
-    if vitals is None or not vitals.complete:
+class VitalValues(Protocol):
+    """Anything that carries the seven NEWS2 parameters (a state's set, a ward record)."""
+
+    @property
+    def respiratory_rate(self) -> int | None: ...
+    @property
+    def spo2(self) -> int | None: ...
+    @property
+    def oxygen(self) -> bool | None: ...
+    @property
+    def systolic_bp(self) -> int | None: ...
+    @property
+    def pulse(self) -> int | None: ...
+    @property
+    def consciousness(self) -> str | None: ...
+    @property
+    def temperature_c(self) -> Decimal | None: ...
+
+
+def news2_of(vitals: VitalValues | None, scale: Literal[1, 2] = 1) -> News2Result | None:
+    """NEWS2 of one set of vital signs, or None when the set is not complete (section 7).
+
+    The ward's charts score each charted set with this, so a chart never scores a set
+    differently from the decision."""
+    if vitals is None:
         return None
-    assert vitals.respiratory_rate is not None and vitals.spo2 is not None
-    assert vitals.oxygen is not None and vitals.systolic_bp is not None
-    assert vitals.pulse is not None and vitals.consciousness is not None
-    assert vitals.temperature_c is not None
+    rr, spo2, oxygen = vitals.respiratory_rate, vitals.spo2, vitals.oxygen
+    systolic, pulse, level = vitals.systolic_bp, vitals.pulse, vitals.consciousness
+    temperature = vitals.temperature_c
+    if (
+        rr is None
+        or spo2 is None
+        or oxygen is None
+        or systolic is None
+        or pulse is None
+        or level is None
+        or temperature is None
+    ):
+        return None
     return news2(
-        respiratory_rate=vitals.respiratory_rate,
-        spo2=vitals.spo2,
-        oxygen=vitals.oxygen,
-        systolic_bp=vitals.systolic_bp,
-        pulse=vitals.pulse,
-        consciousness=vitals.consciousness,
-        temperature_c=vitals.temperature_c,
+        respiratory_rate=rr,
+        spo2=spo2,
+        oxygen=oxygen,
+        systolic_bp=systolic,
+        pulse=pulse,
+        consciousness=level,
+        temperature_c=temperature,
         spo2_scale=scale,
     )

@@ -100,6 +100,7 @@ __all__ = [
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2200
 
+
 def _whole_number(value: Any) -> Any:
     """A count or a measurement in whole units: a JSON number, never text or true/false."""
     if isinstance(value, bool | str):
@@ -143,9 +144,7 @@ def _true_or_false(value: Any) -> Any:
 
 WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
 TrueOrFalse = Annotated[bool, BeforeValidator(_true_or_false)]
-Moment = Annotated[
-    AwareDatetime, BeforeValidator(_point_in_time), AfterValidator(_within_years)
-]
+Moment = Annotated[AwareDatetime, BeforeValidator(_point_in_time), AfterValidator(_within_years)]
 
 
 class _Strict(BaseModel):

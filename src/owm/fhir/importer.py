@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pydantic
 from fhir.resources.R4B import get_fhir_model_class
 
+from owm.clinical import vocab
 from owm.clinical.protocol import Protocol
 from owm.clinical.state import PatientState, StateError, parse_state
 from owm.fhir import codes
@@ -306,9 +307,9 @@ def _patient(read: Reader, patients: list[Entry], state: dict[str, Any]) -> None
     patient: dict[str, Any] = {}
     gender = resource.get("gender")
     if gender is not None:
-        if gender not in ("female", "male", "other", "unknown"):
+        if gender not in vocab.SEXES:  # FHIR AdministrativeGender is owm's own list
             read.problem(
-                entry, "gender", f"{gender!r} is not allowed; allowed: female, male, other, unknown"
+                entry, "gender", f"{gender!r} is not allowed; allowed: {', '.join(vocab.SEXES)}"
             )
         patient["sex"] = gender
         read.origin["patient.sex"] = f"{entry.label} gender"

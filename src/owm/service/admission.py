@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from owm.clinical import Protocol
-from owm.clinical.context import hours
+from owm.clinical.charting import late_charting_window
 from owm.clinical.findings import iso
 from owm.clinical.state import Patient as PatientRecord
 from owm.service.actor import Actor
@@ -365,7 +365,7 @@ def update_patient(
             effective_from,
             field="effective_from",
             now=now,
-            not_older_than=hours(protocol.windows.late_charting_hours),
+            not_older_than=late_charting_window(protocol),
         )
         latest = settle_details(uow, acting, patient) or latest_details(session, patient.id)
         if latest is not None and since < latest.effective_from:

@@ -29,16 +29,16 @@ the same key).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from owm.clinical.context import Context, hours
+from owm.clinical.charting import late_charting_window, later_dose_conflicts
 from owm.clinical.findings import Finding, iso, mg_text
-from owm.clinical.state import ADMINISTERED_DRUGS
+from owm.clinical.vocab import ADMINISTERED_DRUGS, COUNTED_OUTCOMES, OUTCOMES, ROUTES
 from owm.service.actor import Actor
 from owm.service.common import (
     Acting,
@@ -58,13 +58,12 @@ from owm.service.errors import Conflict, DoseRefused, InputError
 from owm.service.permissions import Permission
 from owm.service.recommendation import Decision, decide, log_decision
 from owm.service.results import AdministrationView, DoseResult, HoldResult, HoldView, view
-from owm.store.models import OUTCOMES, Administration, Episode, Hold, RecommendationLog
+from owm.store.models import Administration, Episode, Hold, RecommendationLog
 from owm.store.types import mg_to_ug
 from owm.store.uow import UnitOfWork
 
 __all__ = ["ROUTES", "give_dose", "hold_dose", "record_administration"]
 
-ROUTES: tuple[str, ...] = ("oral", "sublingual", "intravenous", "intramuscular", "rectal")
 BLOCKING_ACTIONS = ("emergency", "contraindicated", "hold", "escalate", "not-indicated")
 
 
@@ -87,61 +86,23 @@ def _later_dose_conflicts(
     uow: UnitOfWork, episode: Episode, decision: Decision, given_at: datetime, dose: Decimal
 ) -> tuple[Finding, ...]:
     """Doses already charted that were given after `given_at`, which this late dose would
-    put inside the minimum interval or above the 24 h maximum."""
+    put inside the minimum interval or above the 24 h maximum (the core decides)."""
     protocol = decision.protocol
     later = [
-        a
+        (a.at, a.dose_mg)
         for a in uow.session.execute(
             select(Administration)
             .where(
                 Administration.episode_id == episode.id,
                 Administration.voided_at.is_(None),
                 Administration.drug == protocol.drug,
-                Administration.outcome != "refused",
+                Administration.outcome.in_(COUNTED_OUTCOMES),
                 Administration.at > given_at,
             )
             .order_by(Administration.at)
         ).scalars()
     ]
-    if not later:
-        return ()
-    ctx = Context(decision.state, protocol)
-    found: list[Finding] = []
-    interval = hours(protocol.dosing.min_interval_hours)
-    if later[0].at - given_at < interval:
-        found.append(
-            ctx.finding(
-                "min-interval",
-                f"A dose given at {iso(later[0].at)} is already charted, less than "
-                f"{protocol.dosing.min_interval_hours} h after {iso(given_at)}: this dose "
-                "cannot be charted at that time.",
-                later_dose_at=later[0].at,
-                min_interval_hours=protocol.dosing.min_interval_hours,
-            )
-        )
-    earlier = [(a.at, a.dose_mg) for a in ctx.counted_doses]
-    for dose_row in later:
-        if dose_row.at - given_at >= timedelta(hours=24):
-            break
-        start = dose_row.at - timedelta(hours=24)
-        total = sum(
-            (mg for when, mg in earlier if start < when <= dose_row.at),
-            Decimal(0),
-        ) + sum((a.dose_mg for a in later if start < a.at <= dose_row.at), Decimal(0))
-        if total + dose > protocol.dosing.daily_max_mg:
-            found.append(
-                ctx.finding(
-                    "daily-limit",
-                    f"With this dose, the 24 h before the dose charted at {iso(dose_row.at)} "
-                    f"would hold {mg_text(total + dose)} mg, above the "
-                    f"{mg_text(protocol.dosing.daily_max_mg)} mg maximum.",
-                    later_dose_at=dose_row.at,
-                    total_mg=total + dose,
-                    daily_max_mg=protocol.dosing.daily_max_mg,
-                )
-            )
-            break
-    return tuple(found)
+    return later_dose_conflicts(decision.state, protocol, given_at, dose, later)
 
 
 def _replay(uow: UnitOfWork, row: Administration) -> DoseResult:
@@ -241,7 +202,7 @@ def give_dose(
             field="given_at",
             now=now,
             episode=episode,
-            not_older_than=hours(protocol.windows.late_charting_hours),
+            not_older_than=late_charting_window(protocol),
         )
         decision = decide(session, episode, moment)
         rec = decision.recommendation

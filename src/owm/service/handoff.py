@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import select
 
 from owm.clinical import PatientState
-from owm.clinical.context import Context
+from owm.clinical.charting import dose_summary
 from owm.service.actor import Actor
 from owm.service.common import begin, load_ward
 from owm.service.permissions import Permission
@@ -92,7 +92,7 @@ class HandoffPatient:
     action: str
     dose_mg: Decimal | None
     next_dose_not_before: datetime | None
-    remaining_24h_mg: Decimal
+    remaining_24h_mg: Decimal | None
     given_24h_mg: Decimal
     last_dose_at: datetime | None
     last_dose_mg: Decimal | None
@@ -229,7 +229,7 @@ def handoff_report(
             else:
                 log_id = None
             rec = decision.recommendation
-            ctx = Context(decision.state, decision.protocol)
+            summary = dose_summary(decision.state, decision.protocol)
             alerts = tuple(
                 sorted(
                     (
@@ -247,8 +247,6 @@ def handoff_report(
                 )
             )
             withdrawal = rec.withdrawal or {}
-            sedation = ctx.state.sedation[-1] if ctx.state.sedation else None
-            last = ctx.last_dose
             lines.append(
                 HandoffPatient(
                     patient_id=patient.id,
@@ -264,19 +262,21 @@ def handoff_report(
                     course_day=rec.course_day,
                     action=rec.action,
                     dose_mg=rec.dose_mg,
-                    next_dose_not_before=rec.next_dose_not_before,
-                    remaining_24h_mg=rec.remaining_24h_mg,
-                    given_24h_mg=ctx.total_24h,
-                    last_dose_at=last.at if last else None,
-                    last_dose_mg=last.dose_mg if last else None,
+                    next_dose_not_before=(
+                        rec.next_dose_not_before if rec.shows_next_dose else None
+                    ),
+                    remaining_24h_mg=rec.remaining_24h_mg if rec.shows_remaining else None,
+                    given_24h_mg=summary.given_24h_mg,
+                    last_dose_at=summary.last_dose_at,
+                    last_dose_mg=summary.last_dose_mg,
                     withdrawal_instrument=withdrawal.get("instrument"),
                     withdrawal_score=withdrawal.get("score"),
                     withdrawal_band=withdrawal.get("band"),
                     withdrawal_at=withdrawal.get("at"),
                     news2_score=rec.news2["score"] if rec.news2 else None,
                     news2_response=rec.news2["response"] if rec.news2 else None,
-                    sedation=f"{sedation.scale} {sedation.level}" if sedation else None,
-                    sedation_at=sedation.at if sedation else None,
+                    sedation=summary.sedation,
+                    sedation_at=summary.sedation_at,
                     active_medications=tuple(
                         f"{m.name} ({m.class_})" for m in decision.state.medications if m.active
                     ),

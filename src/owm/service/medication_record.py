@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from owm.clinical.context import Context
+from owm.clinical.charting import dose_summary
 from owm.service.actor import Actor
 from owm.service.common import begin, load_episode, load_patient, load_ward
 from owm.service.errors import InputError
@@ -127,8 +127,7 @@ def medication_records(
         records = []
         for patient, episode in sorted(rows, key=lambda r: bed_order(r[0])):
             decision = decide(uow.session, episode, now)
-            ctx = Context(decision.state, decision.protocol)
-            dosing = decision.protocol.dosing
+            summary = dose_summary(decision.state, decision.protocol)
             medications = uow.session.execute(
                 select(Medication)
                 .where(
@@ -148,7 +147,6 @@ def medication_records(
                 .where(Hold.episode_id == episode.id, Hold.voided_at.is_(None))
                 .order_by(Hold.at, Hold.id)
             ).scalars()
-            last = ctx.last_dose
             rec = decision.recommendation
             records.append(
                 MedicationRecord(
@@ -188,15 +186,19 @@ def medication_records(
                         )
                         for h in holds
                     ),
-                    given_24h_mg=ctx.total_24h,
-                    daily_max_mg=dosing.daily_max_mg,
-                    min_interval_hours=dosing.min_interval_hours,
-                    max_single_mg=dosing.max_single_mg,
-                    last_dose_at=last.at if last else None,
+                    given_24h_mg=summary.given_24h_mg,
+                    daily_max_mg=summary.daily_max_mg,
+                    min_interval_hours=summary.min_interval_hours,
+                    max_single_mg=summary.max_single_mg,
+                    last_dose_at=summary.last_dose_at,
                     next_dose_not_before=(
-                        now if rec.action == "give" else rec.next_dose_not_before
+                        now
+                        if rec.action == "give"
+                        else rec.next_dose_not_before
+                        if rec.shows_next_dose
+                        else None
                     ),
-                    course_day=ctx.course_day,
+                    course_day=summary.course_day,
                 )
             )
         return tuple(records)

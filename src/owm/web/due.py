@@ -30,6 +30,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from owm.api.deps import RuntimeDep
 from owm.clinical import Recommendation
+from owm.clinical.untreated import Untreated, counts
+from owm.clinical.untreated import time_since_last_dose as since_last_dose
+from owm.clinical.untreated import untreated_withdrawal as untreated_clock
 from owm.service.assignments import current_assignments
 from owm.service.errors import ServiceError
 from owm.service.handoff import handoff_report
@@ -38,9 +41,7 @@ from owm.web.errors import error_page
 from owm.web.pages import NavItem, PageUserDep, add_nav, page
 
 __all__ = [
-    "COUNTED_OUTCOMES",
     "GRACE",
-    "MODERATE_OR_WORSE",
     "SCOPES",
     "DueItem",
     "Untreated",
@@ -51,8 +52,6 @@ __all__ = [
     "untreated_withdrawal",
 ]
 
-COUNTED_OUTCOMES = frozenset({"given", "partial", "vomited"})
-MODERATE_OR_WORSE = frozenset({"moderate", "moderately-severe", "severe"})
 
 router = APIRouter(include_in_schema=False)
 add_nav(
@@ -103,12 +102,12 @@ def due_items(rec: Recommendation, now: datetime) -> list[DueItem]:
 
 
 def counted_doses(administrations: Sequence[AdministrationView]) -> list[AdministrationView]:
-    """Clonazepam doses that count (given, partial, vomited; not voided), oldest first."""
+    """Clonazepam doses that count (the core's outcomes; not voided), oldest first."""
     return sorted(
         (
             a
             for a in administrations
-            if a.drug == "clonazepam" and a.outcome in COUNTED_OUTCOMES and a.voided_at is None
+            if a.drug == "clonazepam" and counts(a.outcome) and a.voided_at is None
         ),
         key=lambda a: a.at,
     )
@@ -118,17 +117,7 @@ def time_since_last_dose(
     administrations: Sequence[AdministrationView], now: datetime
 ) -> timedelta | None:
     """How long since the latest counted dose at or before `now` (None: no dose yet)."""
-    given = [a for a in counted_doses(administrations) if a.at <= now]
-    return now - given[-1].at if given else None
-
-
-@dataclass(frozen=True, slots=True)
-class Untreated:
-    """Time in moderate or worse withdrawal without a dose: in all, and the stretch running now."""
-
-    total: timedelta
-    current: timedelta | None
-    since: datetime | None
+    return since_last_dose((a.at for a in counted_doses(administrations)), now)
 
 
 def untreated_withdrawal(
@@ -136,35 +125,14 @@ def untreated_withdrawal(
     administrations: Sequence[AdministrationView],
     now: datetime,
 ) -> Untreated:
-    """Sum the stretches from a moderate-or-worse score to the next counted dose or milder score.
-
-    Scores are COWS and SOWS totals (not OOWS, which has no bands; not "unable to
-    assess", which is no score; not voided entries). Events at the same moment: a
-    dose ends a stretch before a score at that moment starts a new one.
-    """
-    events: list[tuple[datetime, int, bool]] = []  # (at, order, severe_enough); order 0 = dose
-    for a in assessments:
-        scored = a.voided_at is None and a.total is not None and a.at <= now
-        if scored and a.instrument in ("COWS", "SOWS"):
-            events.append((a.at, 1, a.band in MODERATE_OR_WORSE))
-    for d in counted_doses(administrations):
-        if d.at <= now:
-            events.append((d.at, 0, False))
-    events.sort(key=lambda e: (e[0], e[1]))
-    total = timedelta(0)
-    since: datetime | None = None
-    for at, order, moderate in events:
-        if order == 0 or not moderate:
-            if since is not None:
-                total += at - since
-                since = None
-        elif since is None:
-            since = at
-    current = None
-    if since is not None:
-        current = now - since
-        total += current
-    return Untreated(total=total, current=current, since=since)
+    """The core's untreated-withdrawal clock over the record's scores and counted doses
+    (voided entries and "unable to assess" left out)."""
+    scores = [
+        (a.at, a.instrument, a.band)
+        for a in assessments
+        if a.voided_at is None and a.total is not None
+    ]
+    return untreated_clock(scores, (d.at for d in counted_doses(administrations)), now)
 
 
 SCOPES = ("mine", "ward")

@@ -28,9 +28,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from owm.api.deps import RuntimeDep
 from owm.api.runtime import Runtime
-from owm.clinical import Protocol, Recommendation
-from owm.clinical.instruments import COWS, OOWS, POSS, RASS, SOWS, news2
+from owm.clinical import Protocol, Recommendation, vocab
+from owm.clinical.explain import what_would_change
+from owm.clinical.instruments import COWS, OOWS, POSS, RASS, SOWS
 from owm.clinical.pk import Model
+from owm.clinical.readings import news2_of, spo2_scale_for
 from owm.clinical.state import MEDICATION_CLASSES, SIDE_EFFECTS, SYMPTOMS
 from owm.service.acknowledgements import acknowledge_finding
 from owm.service.assessments import record_assessment
@@ -50,7 +52,6 @@ from owm.service.wards import get_ward
 from owm.web import charts
 from owm.web.due import counted_doses, due_items, time_since_last_dose, untreated_withdrawal
 from owm.web.errors import error_page, field_errors
-from owm.web.explain import what_would_change
 from owm.web.forms import (
     FormProblems,
     new_key,
@@ -60,6 +61,7 @@ from owm.web.forms import (
     text,
 )
 from owm.web.pages import PageUser, PageUserDep, page
+from owm.web.templating import ward_datetime
 from owm.web.timeline import people_in, timeline
 
 __all__ = ["FORMS", "PatientView", "router"]
@@ -99,8 +101,8 @@ _DONE = {
     "hold": "Dose held, with the reason.",
     "acknowledge": "Acknowledgement recorded.",
 }
-_CONSCIOUSNESS = ("alert", "confusion", "voice", "pain", "unresponsive")
-_OUTCOMES = ("given", "partial", "vomited", "refused")
+_CONSCIOUSNESS = vocab.CONSCIOUSNESS
+_OUTCOMES = vocab.OUTCOMES
 CHART_HOURS_BACK = 72
 CHART_HOURS_AHEAD = 12
 
@@ -177,40 +179,16 @@ def _charts(loaded: Loaded, now: datetime, tz: str) -> dict[str, Any]:
         for a in live
         if a.instrument == "COWS"
     ]
-    scale2 = "hypercapnic-respiratory-failure" in loaded.patient.conditions
+    scale = spo2_scale_for(loaded.patient.conditions)
     news = []
     for v in record.vitals:
-        if v.voided_at is not None:
-            continue
-        values = (
-            v.respiratory_rate,
-            v.spo2,
-            v.oxygen,
-            v.systolic_bp,
-            v.pulse,
-            v.consciousness,
-            v.temperature_c,
-        )
-        if any(x is None for x in values):
-            continue
-        assert v.respiratory_rate is not None and v.spo2 is not None and v.oxygen is not None
-        assert v.systolic_bp is not None and v.pulse is not None
-        assert v.consciousness is not None and v.temperature_c is not None
-        result = news2(
-            respiratory_rate=v.respiratory_rate,
-            spo2=v.spo2,
-            oxygen=v.oxygen,
-            systolic_bp=v.systolic_bp,
-            pulse=v.pulse,
-            consciousness=v.consciousness,
-            temperature_c=v.temperature_c,
-            spo2_scale=2 if scale2 else 1,
-        )
-        news.append(charts.ScorePoint(v.at, result.score, result.response))
+        result = news2_of(v, scale) if v.voided_at is None else None
+        if result is not None:
+            news.append(charts.ScorePoint(v.at, result.score, result.response))
     planned: tuple[datetime, Decimal] | None = None
     if rec is not None and rec.action == "give" and rec.dose_mg is not None:
         planned = (now, rec.dose_mg)
-    elif rec is not None and rec.next_dose_not_before is not None and doses:
+    elif rec is not None and rec.shows_next_dose and rec.next_dose_not_before and doses:
         planned = (max(rec.next_dose_not_before, now), doses[-1][1])
     model = Model.from_protocol(loaded.protocol.pharmacokinetics)
     return {
@@ -265,7 +243,9 @@ def _context(
         "unavailable": loaded.unavailable,
         "protocol": loaded.protocol,
         "escalations": escalations,
-        "change": what_would_change(loaded.protocol, rec, tz) if rec else [],
+        "change": what_would_change(loaded.protocol, rec, lambda m: ward_datetime(m, tz))
+        if rec
+        else [],
         "due": due_items(rec, now) if rec else [],
         "since_last_dose": time_since_last_dose(record.administrations, now) if record else None,
         "untreated": untreated_withdrawal(record.assessments, record.administrations, now)
@@ -381,7 +361,7 @@ async def post_assessment(
     values = await _form(request)
     instrument = text(values, "instrument")
     unable = text(values, "mode") == "unable"
-    name = "unable" if unable else instrument if instrument in ("COWS", "SOWS", "OOWS") else "COWS"
+    name = "unable" if unable else instrument if instrument in vocab.INSTRUMENT_CODES else "COWS"
     try:
         loaded = _load(runtime, user, patient_id, shown=False)
         episode_id = _open_episode(loaded, values)

@@ -42,6 +42,7 @@ from owm.api.cds.clonazepam import Evaluation
 from owm.api.cds.medicines import Medicine, MedicineSet, dose_mg
 from owm.api.cds.schemas import Action, Card, Coding, Link, Source, Suggestion
 from owm.clinical import Recommendation
+from owm.clinical.concurrency import opioid_with_benzodiazepine
 from owm.clinical.findings import iso, mg_text
 from owm.fhir.codes import OWM, SYSTEM, UCUM
 
@@ -168,47 +169,29 @@ def _describe(groups: Mapping[str, Sequence[Medicine]]) -> list[str]:
     return lines
 
 
-def _others(medicine: Medicine, pool: Iterable[Medicine]) -> list[Medicine]:
-    return [m for m in pool if m.key != medicine.key]
-
-
 def concurrency_card(
     ctx: CardContext, medicines: MedicineSet, *, hook: str, covered: frozenset[str] = frozenset()
 ) -> Card | None:
     """The CDC rec. 11 card, or None when no opioid and benzodiazepine meet.
 
+    The decision is the core's (`owm.clinical.concurrency`); this only renders it.
     `covered`: keys of clonazepam orders whose owm card already carries this finding.
     """
-    pool = [m for m in (*medicines.current, *medicines.drafts) if m.key not in covered]
-    if hook == "patient-view":
-        benzodiazepines = [
-            m for m in medicines.current if m.is_benzodiazepine and m.key not in covered
-        ]
-        opioids = [m for m in medicines.current if m.is_opioid]
-        if not (benzodiazepines and opioids):
-            return None
-        trigger_kind = "benzodiazepine"
-    else:
-        triggers = [m for m in medicines.triggers if m.key not in covered]
-        benzo_triggers = [
-            m
-            for m in triggers
-            if m.is_benzodiazepine and any(o.is_opioid for o in _others(m, pool))
-        ]
-        opioid_triggers = [
-            m
-            for m in triggers
-            if m.is_opioid and any(b.is_benzodiazepine for b in _others(m, pool))
-        ]
-        if not (benzo_triggers or opioid_triggers):
-            return None
-        benzodiazepines = [m for m in pool if m.is_benzodiazepine]
-        opioids = [m for m in pool if m.is_opioid]
-        trigger_kind = "benzodiazepine" if benzo_triggers else "opioid"
+    decision = opioid_with_benzodiazepine(
+        medicines.current,
+        medicines.drafts,
+        medicines.triggers,
+        patient_view=hook == "patient-view",
+        covered=covered,
+    )
+    if decision is None:
+        return None
+    benzodiazepines, opioids = decision.benzodiazepines, decision.opioids
+    trigger_kind = decision.trigger
     identifier = card_uuid(ctx.service_id, ctx.patient_id, "opioid-benzodiazepine")
     benzo_groups = _grouped(benzodiazepines)
     opioid_groups = _grouped(opioids)
-    moud = sorted({m.label for m in opioids if m.is_moud})
+    moud = sorted({m.label for m in decision.moud})
     other = "opioid" if trigger_kind == "benzodiazepine" else "benzodiazepine"
     if hook == "patient-view":
         lead = "This patient has an active opioid and an active benzodiazepine."
@@ -239,11 +222,7 @@ def concurrency_card(
         ]
     suggestions: list[Suggestion] = []
     if hook != "patient-view":
-        drafts = [
-            m
-            for m in medicines.triggers
-            if m.is_benzodiazepine and not m.is_moud and m.key not in covered and m.resource_id
-        ]
+        drafts = [m for m in decision.cancellable if m.resource_id]
         for label, items in _grouped(drafts).items():
             suggestions.append(
                 Suggestion(

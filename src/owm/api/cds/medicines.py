@@ -28,6 +28,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from owm.api.cds.prefetch import Found, resources_in
+from owm.clinical.concurrency import MOUD_INGREDIENTS
 from owm.terminology import classify, ingredient_name
 
 __all__ = [
@@ -40,7 +41,7 @@ __all__ = [
 ]
 
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
-MOUD = frozenset({"methadone", "buprenorphine"})
+MOUD = MOUD_INGREDIENTS
 """Medicines for opioid use disorder: owm never suggests stopping or cancelling them."""
 
 _MEDICINE_TYPES = ("MedicationRequest", "MedicationStatement")

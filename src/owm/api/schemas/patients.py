@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import AwareDatetime, Field, StrictBool, StrictInt
 
 from owm.api.schemas.common import BodyId, DecimalIn, Input, LongText, Output, ShortText, codes
+from owm.clinical import vocab
 from owm.clinical.state import ALLERGIES, CONDITIONS, HISTORY
 from owm.store.models import FIRST_LINE_CHOICES, SETTINGS
 
@@ -21,7 +22,7 @@ __all__ = [
     "PatientUpdateIn",
 ]
 
-SEXES = ("female", "male", "other", "unknown")
+SEXES = vocab.SEXES
 Age = Annotated[StrictInt, Field(ge=0, le=130)]
 Codes = Annotated[list[str], Field(max_length=50)]
 

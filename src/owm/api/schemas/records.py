@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import AwareDatetime, Field, StrictBool, StrictInt
 
 from owm.api.schemas.common import DecimalIn, EntryOut, LongText, RecordInput, codes
+from owm.clinical import vocab
 from owm.clinical.instruments import INSTRUMENTS, POSS, RASS
 from owm.clinical.state import SIDE_EFFECTS, SYMPTOMS
 
@@ -28,7 +29,7 @@ __all__ = [
     "VitalSignsOut",
 ]
 
-CONSCIOUSNESS = ("alert", "confusion", "voice", "pain", "unresponsive")
+CONSCIOUSNESS = vocab.CONSCIOUSNESS
 Measurement = Annotated[StrictInt, Field(ge=0, le=1000)]
 
 

@@ -64,10 +64,7 @@ def unknown_medicine(ctx: Context) -> Iterator[Finding]:
     unknown = [
         m.name
         for m in ctx.state.medications
-        if m.active
-        and m.class_ == "other"
-        and m.classified_by is None
-        and not ctx.reading(m).known
+        if m.active and m.class_ == "other" and m.classified_by is None and not ctx.reading(m).known
     ]
     if unknown:
         yield ctx.finding(

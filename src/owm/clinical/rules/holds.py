@@ -167,9 +167,7 @@ def nurse_hold(ctx: Context) -> Iterator[Finding]:
     """A nurse held the dose, and no COWS has been recorded since."""
     latest = ctx.latest_cows
     standing = [
-        h
-        for h in ctx.state.holds
-        if h.at <= ctx.at and (latest is None or h.at >= latest.at)
+        h for h in ctx.state.holds if h.at <= ctx.at and (latest is None or h.at >= latest.at)
     ]
     if standing:
         hold = max(standing, key=lambda h: (h.at, h.reason))

@@ -17,12 +17,13 @@ from decimal import Decimal
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from owm.clinical import vocab
 from owm.store.base import Base, ClinicalEntry, utc
 from owm.store.types import Micrograms
 
 __all__ = ["OUTCOMES", "Acknowledgement", "Administration", "EscalationContact", "Hold"]
 
-OUTCOMES: tuple[str, ...] = ("given", "partial", "vomited", "refused")
+OUTCOMES: tuple[str, ...] = vocab.OUTCOMES
 
 
 class Administration(ClinicalEntry, Base):

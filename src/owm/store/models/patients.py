@@ -31,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from owm.clinical import vocab
 from owm.store.base import Base, utc
 from owm.store.types import UTCDateTime
 
@@ -45,9 +46,9 @@ __all__ = [
     "PatientDetails",
 ]
 
-SETTINGS: tuple[str, ...] = ("inpatient", "residential", "outpatient")
-FIRST_LINE_CHOICES: tuple[str, ...] = ("methadone", "buprenorphine", "declined", "undecided")
-MOUD_REFERRALS: tuple[str, ...] = ("methadone", "buprenorphine", "declined", "already-on-moud")
+SETTINGS: tuple[str, ...] = vocab.SETTINGS
+FIRST_LINE_CHOICES: tuple[str, ...] = vocab.FIRST_LINE_CHOICES
+MOUD_REFERRALS: tuple[str, ...] = vocab.MOUD_REFERRALS
 DETAIL_FIELDS: tuple[str, ...] = (
     "date_of_birth",
     "age_years",

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from owm.clinical import Protocol
+from owm.clinical.explain import sedation_form_notes
 from owm.clinical.instruments import COWS, INSTRUMENTS, POSS, RASS, Instrument, SedationScale
 
 __all__ = ["COLUMNS", "FORM_CODES", "BlankForm", "BlankRow", "blank_form"]
@@ -95,30 +96,7 @@ def _withdrawal_form(instrument: Instrument) -> BlankForm:
 
 
 def _sedation_form(scale: SedationScale, protocol: Protocol) -> BlankForm:
-    notes: list[str] = []
-    emergency = protocol.thresholds.emergency
-    oversedation = protocol.thresholds.oversedation
-    if scale is POSS:
-        if oversedation.poss_levels:
-            notes.append(
-                f"POSS {' or '.join(oversedation.poss_levels)}: hold clonazepam and call the "
-                "physician (oversedation)."
-            )
-        if emergency.poss_levels:
-            notes.append(
-                f"POSS {' or '.join(emergency.poss_levels)}: EMERGENCY, overdose suspected: "
-                "follow the checklist below."
-            )
-    elif scale is RASS:
-        if oversedation.rass_levels:
-            notes.append(
-                f"RASS {' or '.join(str(v) for v in oversedation.rass_levels)}: hold clonazepam "
-                "and call the physician (oversedation)."
-            )
-        notes.append(
-            f"RASS {emergency.rass_at_most} or lower: EMERGENCY, overdose suspected: "
-            "follow the checklist below."
-        )
+    notes = sedation_form_notes(protocol, scale.code)
     notes.append(f"Protocol {protocol.id} version {protocol.version}.")
     return BlankForm(
         code=scale.code,

@@ -148,7 +148,8 @@ def _recommendation_cell(p: HandoffPatient, tz: str) -> str:
         lines.append(f"Last dose {_mg(p.last_dose_mg)} at {ward_datetime(p.last_dose_at, tz)}")
     else:
         lines.append("No clonazepam given")
-    lines.append(f"Given in 24 h: {_mg(p.given_24h_mg)}; left: {_mg(p.remaining_24h_mg)}")
+    left = f"; left: {_mg(p.remaining_24h_mg)}" if p.remaining_24h_mg is not None else ""
+    lines.append(f"Given in 24 h: {_mg(p.given_24h_mg)}{left}")
     if p.next_dose_not_before is not None and p.action != "give":
         lines.append(f"Next dose not before {ward_datetime(p.next_dose_not_before, tz)}")
     return "\n".join(lines)

@@ -1,10 +1,11 @@
 """What would change the recommendation: one plain sentence per finding that blocks a dose.
 
-Why here and not in the core: the core says what fired and why (each finding's
-sentence, rule id and source); a nurse at the bedside also needs to know what to
-do next for the answer to change: reassess, wait until a time, ask a physician,
-or nothing (an emergency or a contraindication). The sentences read protocol
-values from the protocol object and times from the recommendation, never literals.
+Why in the core: each finding says what fired and why (its sentence, rule id and
+source); a nurse at the bedside also needs to know what to do next for the answer
+to change: reassess, wait until a time, ask a physician, or nothing (an emergency
+or a contraindication). That is clinical content, read from the protocol in force,
+so it lives beside the rules; the pages only show it. Times are written by the
+caller's `when` (the ward's clock on a page).
 """
 
 from __future__ import annotations
@@ -12,20 +13,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from owm.clinical import Finding, Protocol, Recommendation
-from owm.web.templating import ward_datetime
+from owm.clinical.findings import Finding, Recommendation
+from owm.clinical.protocol import Protocol
 
-__all__ = ["what_would_change"]
+__all__ = ["sedation_form_notes", "what_would_change"]
 
 _ESCALATE_TEXT = "A physician reviews it and acknowledges it with a reason; it then shows as a warning and no longer blocks."
 
 
-def _at(moment: datetime | None, tz: str) -> str:
-    return ward_datetime(moment, tz) if moment is not None else "a later time"
+When = Callable[[datetime], str]
+
+
+def _at(moment: datetime | None, when: When) -> str:
+    return when(moment) if moment is not None else "a later time"
 
 
 def _sentences(
-    protocol: Protocol, rec: Recommendation, tz: str
+    protocol: Protocol, rec: Recommendation, when: When
 ) -> dict[str, Callable[[Finding], str]]:
     t = protocol.thresholds
     d = protocol.dosing
@@ -58,11 +62,11 @@ def _sentences(
         ),
         "min-interval": lambda f: (
             f"Time: the minimum interval of {d.min_interval_hours.normalize():f} h since the "
-            f"last dose; a dose may be allowed from {_at(rec.next_dose_not_before, tz)}."
+            f"last dose; a dose may be allowed from {_at(rec.next_dose_not_before, when)}."
         ),
         "daily-limit": lambda f: (
             f"Time: doses leave the 24 h window (maximum {d.daily_max_mg.normalize():f} mg); "
-            f"the next dose may be allowed from {_at(rec.next_dose_not_before, tz)}."
+            f"the next dose may be allowed from {_at(rec.next_dose_not_before, when)}."
         ),
         "no-assessment": lambda f: "Record a COWS.",
         "assessment-stale": lambda f: (
@@ -96,15 +100,42 @@ def _sentences(
             + ", ".join(code.replace("-", " ") for code in t.target_symptom.symptoms)
             + "), or the COWS or SOWS items that show one."
         ),
+        "sedation-stale": lambda f: "Score sedation now (POSS or RASS).",
+        "alcohol-unknown": lambda f: (
+            "Ask about alcohol and record it: the last drink, a breath test, or that the "
+            f"patient reports none in the last {protocol.windows.alcohol_hours.normalize():f} h."
+        ),
+        "patient-details-missing": lambda f: "Record the patient's age (the patient's details).",
+        "nurse-hold": lambda f: "A new COWS: a nurse's hold stands until the next one.",
+        "respiratory-depression-risk": lambda f: (
+            "Breathing above "
+            f"{t.respiratory_depression_rate_at_most}/min on new vital signs, and a physician's "
+            "review of the opioid."
+        ),
+        "pregnancy-unknown": lambda f: (
+            "Record whether the patient is pregnant (a test if unsure); until then "
+            + _ESCALATE_TEXT[0].lower()
+            + _ESCALATE_TEXT[1:]
+        ),
+        "respiratory-risk": lambda f: _ESCALATE_TEXT,
+        "unknown-medicine": lambda f: (
+            "A physician or pharmacist classifies the medicine (or picks it from the "
+            "dictionary); or " + _ESCALATE_TEXT[0].lower() + _ESCALATE_TEXT[1:]
+        ),
+        "unmapped-record": lambda f: (
+            "A physician reviews the records owm could not read and records any "
+            "contraindication in owm's own terms; " + _ESCALATE_TEXT[0].lower() + _ESCALATE_TEXT[1:]
+        ),
     }
 
 
-def what_would_change(protocol: Protocol, rec: Recommendation, tz: str) -> list[tuple[str, str]]:
+def what_would_change(protocol: Protocol, rec: Recommendation, when: When) -> list[tuple[str, str]]:
     """(finding code, sentence) for each finding that keeps the answer from being a dose now.
 
     For a give: what would stop the next dose (reassessment after this one).
+    `when` writes a time for the reader (the ward's local clock on a page).
     """
-    sentences = _sentences(protocol, rec, tz)
+    sentences = _sentences(protocol, rec, when)
     found: list[tuple[str, str]] = []
     for finding in rec.findings:
         if finding.acknowledged or finding.group in ("none",):
@@ -118,9 +149,38 @@ def what_would_change(protocol: Protocol, rec: Recommendation, tz: str) -> list[
                 "give",
                 "A dose given now starts the minimum interval "
                 f"({protocol.dosing.min_interval_hours.normalize():f} h): the next dose is "
-                f"possible from {_at(rec.next_dose_not_before, tz)}. Deeper sedation (POSS "
+                f"possible from {_at(rec.next_dose_not_before, when)}. Deeper sedation (POSS "
                 f"{' or '.join(protocol.thresholds.oversedation.poss_levels)}), an urgent NEWS2, or "
                 "a new COWS without a target symptom would change the answer.",
             )
         )
     return found
+
+
+def sedation_form_notes(protocol: Protocol, scale: str) -> list[str]:
+    """What a printed POSS or RASS form says each level means under the protocol in force."""
+    emergency = protocol.thresholds.emergency
+    oversedation = protocol.thresholds.oversedation
+    notes: list[str] = []
+    if scale == "POSS":
+        if oversedation.poss_levels:
+            notes.append(
+                f"POSS {' or '.join(oversedation.poss_levels)}: hold clonazepam and call the "
+                "physician (oversedation)."
+            )
+        if emergency.poss_levels:
+            notes.append(
+                f"POSS {' or '.join(emergency.poss_levels)}: EMERGENCY, overdose suspected: "
+                "follow the checklist below."
+            )
+    elif scale == "RASS":
+        if oversedation.rass_levels:
+            notes.append(
+                f"RASS {' or '.join(str(v) for v in oversedation.rass_levels)}: hold clonazepam "
+                "and call the physician (oversedation)."
+            )
+        notes.append(
+            f"RASS {emergency.rass_at_most} or lower: EMERGENCY, overdose suspected: "
+            "follow the checklist below."
+        )
+    return notes
