@@ -390,6 +390,14 @@ def _story(script: _Script, p: dict[str, Any], now: datetime) -> None:
         )
         _ready(script, mrn, now - 7 * 60 * minutes - 10 * minutes)
         _give(script, mrn, now - 7 * 60 * minutes, "0.5", f"{mrn}-1")
+        # An acknowledgement lasts 24 h (clinical spec section 8): the daily review renews it.
+        _acknowledge(
+            script,
+            mrn,
+            now - 2 * 60 * minutes,
+            "opioid-benzodiazepine",
+            "Daily review: methadone unchanged; continue with hourly POSS and SpO2 after doses.",
+        )
 
         def side_effect(world: Any, ctx: dict[str, Any]) -> None:
             symptoms.record_side_effect(
@@ -519,7 +527,7 @@ class _World:
 def populate(url: str, *, now: datetime | None = None) -> DemoReport:
     """Migrate the database at `url` and add the demo ward, users and patients that are missing."""
     from owm.config import make_engine
-    from owm.service import admission, assignments, users, wards
+    from owm.service import admission, alcohol, assignments, users, wards
     from owm.service.actor import Actor
     from owm.store.migrate import migrate
     from owm.store.models import Patient, User, Ward
@@ -591,6 +599,7 @@ def populate(url: str, *, now: datetime | None = None) -> DemoReport:
                     bed=p["bed"],
                     age_years=p["age"],
                     sex=p["sex"],
+                    pregnant=False if p["sex"] == "female" else None,
                     weight_kg=p["weight"],
                     history=p.get("history", []),
                     first_line_offered=True,
@@ -602,6 +611,10 @@ def populate(url: str, *, now: datetime | None = None) -> DemoReport:
                 assignments.assign_nurse(
                     world.uow(), world.nurse, episode_id=result.episode.id, nurse_id=carer.user_id
                 )
+                if p["story"] != "alcohol":  # asked at admission: no drink in the last 24 h
+                    alcohol.record_alcohol(
+                        world.uow(), world.nurse, episode_id=result.episode.id, none_reported=True
+                    )
 
             script.at(p["admitted"], p["mrn"], admit)
             _story(script, p, current)

@@ -44,6 +44,7 @@ class World:
             "name": f"Patient {mrn}",
             "age_years": 34,
             "sex": "female",
+            "pregnant": False,
             "weight_kg": "62",
             "first_line_offered": True,
             "first_line_choice": "declined",

@@ -117,7 +117,7 @@ def test_changing_a_patients_details_is_audited_with_before_and_after(database):
         before, after = c.execute(
             text("SELECT before, after FROM audit_log WHERE action = 'patient.update'")
         ).one()
-    assert json.loads(before)["pregnant"] is None and json.loads(after)["pregnant"] is True
+    assert json.loads(before)["pregnant"] is False and json.loads(after)["pregnant"] is True
     with pytest.raises(InputError) as error:
         admission.update_patient(world.uow(), world.physician, patient_id=patient, weight_kg="900")
     assert error.value.field == "weight_kg"

@@ -44,7 +44,7 @@ def test_a_dose_the_protocol_allows_is_recorded_once_with_its_recommendation(dat
             text("SELECT purpose, protocol_version FROM recommendation_log WHERE id = :i"),
             {"i": result.administration.recommendation_id},
         ).one()
-    assert (purpose, version) == ("give", "1")
+    assert (purpose, version) == ("give", "2")
 
 
 def test_the_same_idempotency_key_twice_records_one_dose_and_returns_the_same_answer(database):

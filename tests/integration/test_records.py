@@ -307,7 +307,7 @@ def test_the_recommendation_shown_is_logged_with_the_protocol_version(database):
     episode = world.admit()
     world.ready_for_dose(episode)
     shown = get_recommendation(world.uow(), world.nurse, episode_id=episode)
-    assert shown.document["protocol"] == {"id": "clonazepam-adjunct", "version": "1"}
+    assert shown.document["protocol"] == {"id": "clonazepam-adjunct", "version": "2"}
     with database.engine.connect() as c:
         row = c.execute(
             text(
@@ -316,6 +316,31 @@ def test_the_recommendation_shown_is_logged_with_the_protocol_version(database):
             ),
             {"i": shown.log_id},
         ).one()
-    assert tuple(row) == ("shown", "clonazepam-adjunct", "1", "give", 500, world.nurse.user_id)
+    assert tuple(row) == ("shown", "clonazepam-adjunct", "2", "give", 500, world.nurse.user_id)
     unlogged = get_recommendation(world.uow(), world.nurse, episode_id=episode, record_shown=False)
     assert unlogged.log_id is None
+
+
+def test_a_decision_logged_under_version_1_still_says_version_1(database):
+    """The protocol's version goes up (revision 2); what was shown under version 1 is
+    never re-labelled: each logged decision keeps the version that made it."""
+    from owm.clinical import default_protocol
+    from owm.service import protocols
+    from owm.service.queries import list_recommendations
+
+    world = make_world(database)
+    episode = world.admit()
+    world.ready_for_dose(episode)
+    old = default_protocol().model_copy(update={"version": "1"})
+    protocols.register(old)
+    try:
+        first = get_recommendation(world.uow(), world.nurse, episode_id=episode)
+    finally:
+        protocols.register(default_protocol())
+    second = get_recommendation(world.uow(), world.nurse, episode_id=episode)
+    logged = {
+        r.id: (r.protocol_version, r.recommendation["protocol"]["version"])
+        for r in list_recommendations(world.uow(), world.nurse, episode_id=episode)
+    }
+    assert logged[first.log_id] == ("1", "1")
+    assert logged[second.log_id] == ("2", "2")

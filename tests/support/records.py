@@ -1,5 +1,6 @@
 """The bedside records tests chart again and again: a moderate COWS, normal vital signs,
-and "ready for a dose" (that COWS, those vital signs and a POSS, recorded now).
+and "ready for a dose" (that COWS, those vital signs, a POSS and "no alcohol reported",
+recorded now).
 
 The same values serve the store and API tests, the real-server tests and the
 end-to-end set-up, so a patient "ready for a dose" is the same patient everywhere.
@@ -47,11 +48,14 @@ def ready_for_dose(
     cows: Mapping[str, int] | None = None,
     poss: str = "1",
 ) -> None:
-    """Record a COWS (moderate unless given), normal vital signs and a POSS (1 unless
-    given) now, each in its own unit of work from `uow()`, as the nurse `nurse`."""
+    """Record a COWS (moderate unless given), normal vital signs, a POSS (1 unless given)
+    and the patient's report of no alcohol now, each in its own unit of work from `uow()`,
+    as the nurse `nurse`."""
+    from owm.service.alcohol import record_alcohol
     from owm.service.assessments import record_assessment
     from owm.service.observations import record_sedation, record_vitals
 
+    record_alcohol(uow(), nurse, episode_id=episode_id, none_reported=True)
     record_assessment(
         uow(), nurse, episode_id=episode_id, instrument="COWS", items=dict(cows or COWS_MODERATE)
     )

@@ -1,8 +1,10 @@
-"""Record alcohol: when the patient last drank (as reported) and/or a breath alcohol reading.
+"""Record alcohol: the last drink (as reported), a breath alcohol reading, or no drink reported.
 
 Alcohol within the protocol's window, or any breath alcohol above its threshold,
-contraindicates clonazepam. The latest breath reading stands until a newer one is
-recorded (a reading of 0 clears an earlier positive one).
+contraindicates clonazepam; nothing recorded at all holds the dose (alcohol
+unknown, clinical spec section 8). The latest breath reading stands until a newer
+one is recorded (a reading of 0 clears an earlier positive one); a report of no
+drink stands until a drink is reported.
 """
 
 from __future__ import annotations
@@ -32,12 +34,20 @@ def record_alcohol(
     episode_id: int,
     last_drink_at: datetime | None = None,
     breath_alcohol_mg_l: Decimal | str | None = None,
+    none_reported: bool = False,
     at: datetime | None = None,
     idempotency_key: str | None = None,
 ) -> AlcoholView:
-    """Record the last drink time (not after `at`) and/or a breath alcohol reading in mg/L."""
-    if last_drink_at is None and breath_alcohol_mg_l is None:
-        raise InputError("last_drink_at", None, "last_drink_at and/or breath_alcohol_mg_l")
+    """Record the last drink time (not after `at`), a breath alcohol reading in mg/L, and/or
+    the patient's report of no drink in the protocol's alcohol window (`none_reported`)."""
+    if not isinstance(none_reported, bool):
+        raise InputError("none_reported", none_reported, "true or false")
+    if last_drink_at is None and breath_alcohol_mg_l is None and not none_reported:
+        raise InputError(
+            "last_drink_at",
+            None,
+            "last_drink_at, breath_alcohol_mg_l and/or none_reported (true: no drink reported)",
+        )
     breath = (
         None
         if breath_alcohol_mg_l is None
@@ -54,10 +64,18 @@ def record_alcohol(
             raise InputError("last_drink_at", iso(drink), f"a time not after {iso(moment)}")
         validated(
             AlcoholRecord,
-            {"last_drink_at": iso(drink), "breath_alcohol_mg_l": breath},
+            {
+                "last_drink_at": iso(drink),
+                "breath_alcohol_mg_l": breath,
+                "none_reported": none_reported or None,
+            },
             protocol,
         )
-        return {"last_drink_at": drink, "breath_alcohol_mg_l": breath}
+        return {
+            "last_drink_at": drink,
+            "breath_alcohol_mg_l": breath,
+            "none_reported": none_reported,
+        }
 
     return record_entry(
         uow,

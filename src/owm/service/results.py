@@ -205,6 +205,7 @@ class SideEffectView(EntryView):
 class AlcoholView(EntryView):
     last_drink_at: datetime | None
     breath_alcohol_mg_l: Decimal | None
+    none_reported: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

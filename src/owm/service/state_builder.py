@@ -7,8 +7,13 @@ What goes in (clinical spec section 7, and "no decision uses a voided entry"):
   sees no recent score and asks for one);
 - medicines whose start/change time is not after the decision time, active unless
   stopped at or before it; `changed_at` is the row's start or change time;
-- alcohol: the latest reported last drink not after the decision time, and the
-  latest breath alcohol reading (a later reading of 0 clears an earlier positive);
+- alcohol: the latest reported last drink not after the decision time, the
+  latest breath alcohol reading (a later reading of 0 clears an earlier positive),
+  and "none reported" when the latest alcohol entry is the patient's report of no
+  drink (a later reported drink ends it); nothing recorded is alcohol unknown;
+- nurse's holds of the dose (the core lets each stand until a newer COWS);
+- acknowledgements by the role "physician" (only physicians may enter them; the
+  entry names the person);
 - the patient's details (weight, pregnancy, conditions, allergies, history, sex)
   as they stood at the decision time (`owm.service.patient_details`), and the age
   at the decision time in the ward's time zone (from the date of birth), or the
@@ -27,7 +32,7 @@ The document is then validated by the core (`parse_state`) like any other input.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -46,12 +51,12 @@ from owm.store.models import (
     Alcohol,
     Assessment,
     Episode,
+    Hold,
     Medication,
     Patient,
     Sedation,
     SideEffect,
     Symptom,
-    User,
     VitalSigns,
     Ward,
 )
@@ -82,7 +87,7 @@ class EpisodeRecords:
     """What one episode's state is made from, as read for decision time `at`.
 
     Each list holds the entries that are not voided and not after `at`, by clinical
-    time (then by id). `physicians` names the people who entered acknowledgements.
+    time (then by id).
     """
 
     at: datetime
@@ -100,7 +105,7 @@ class EpisodeRecords:
     administrations: Sequence[Administration]
     side_effects: Sequence[SideEffect]
     acknowledgements: Sequence[Acknowledgement]
-    physicians: Mapping[int, str]
+    holds: Sequence[Hold]
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
@@ -124,16 +129,6 @@ def _entries(
     return grouped
 
 
-def _physicians(session: Session, episode_ids: Sequence[int]) -> dict[int, str]:
-    """Names of the people who entered acknowledgements on these episodes, by user id."""
-    names: dict[int, str] = {}
-    for chunk in _chunks(episode_ids):
-        entered = select(Acknowledgement.entered_by).where(Acknowledgement.episode_id.in_(chunk))
-        for user in session.execute(select(User).where(User.id.in_(entered))).scalars():
-            names[user.id] = user.full_name or user.username
-    return names
-
-
 def load_records(
     session: Session, episodes: Sequence[tuple[Patient, Episode]], at: datetime
 ) -> list[EpisodeRecords]:
@@ -152,7 +147,7 @@ def load_records(
     administrations = _entries(session, Administration, ids, at)
     side_effects = _entries(session, SideEffect, ids, at)
     acknowledgements = _entries(session, Acknowledgement, ids, at)
-    physicians = _physicians(session, ids) if any(acknowledgements.values()) else {}
+    holds = _entries(session, Hold, ids, at)
     details = details_at(session, [patient for patient, _ in episodes], at)
     records = []
     for patient, episode in episodes:
@@ -175,7 +170,7 @@ def load_records(
                 administrations=administrations[eid],
                 side_effects=side_effects[eid],
                 acknowledgements=acknowledgements[eid],
-                physicians=physicians,
+                holds=holds[eid],
             )
         )
     return records
@@ -213,6 +208,9 @@ def state_from_records(records: EpisodeRecords) -> dict[str, Any]:
     breaths = [r for r in records.alcohol if r.breath_alcohol_mg_l is not None]
     if breaths:
         alcohol["breath_alcohol_mg_l"] = _decimal(breaths[-1].breath_alcohol_mg_l)
+    reports = [r for r in records.alcohol if r.none_reported or r.last_drink_at is not None]
+    if reports and reports[-1].none_reported and reports[-1].last_drink_at is None:
+        alcohol["none_reported"] = True
 
     medications = []
     for m in records.medications:
@@ -274,14 +272,10 @@ def state_from_records(records: EpisodeRecords) -> dict[str, Any]:
         ],
         "side_effects": [{"at": iso(s.at), "code": s.code} for s in records.side_effects],
         "acknowledgements": [
-            {
-                "finding": a.finding,
-                "by": records.physicians.get(a.entered_by, str(a.entered_by)),
-                "at": iso(a.at),
-                "reason": a.reason,
-            }
+            {"finding": a.finding, "by": "physician", "at": iso(a.at), "reason": a.reason}
             for a in records.acknowledgements
         ],
+        "holds": [{"at": iso(h.at), "reason": h.reason} for h in records.holds],
     }
 
 

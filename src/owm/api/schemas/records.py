@@ -113,12 +113,15 @@ class SideEffectOut(EntryOut):
 
 
 class AlcoholIn(RecordInput):
-    """When the patient last drank (as reported) and/or a breath alcohol reading in mg/L."""
+    """When the patient last drank (as reported), a breath alcohol reading in mg/L, and/or
+    `none_reported: true` (the patient reports no drink in the protocol's alcohol window)."""
 
     last_drink_at: AwareDatetime | None = None
     breath_alcohol_mg_l: DecimalIn | None = None
+    none_reported: StrictBool = False
 
 
 class AlcoholOut(EntryOut):
     last_drink_at: datetime | None
     breath_alcohol_mg_l: Decimal | None
+    none_reported: bool

@@ -13,7 +13,17 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from owm.store.base import Base, ClinicalEntry
@@ -96,7 +106,8 @@ class SideEffect(ClinicalEntry, Base):
 
 
 class Alcohol(ClinicalEntry, Base):
-    """When the patient last drank (as reported) and/or a breath alcohol reading."""
+    """When the patient last drank (as reported), a breath alcohol reading, and/or the
+    patient's report of no drink in the protocol's alcohol window (`none_reported`)."""
 
     __tablename__ = "alcohol"
 
@@ -104,13 +115,14 @@ class Alcohol(ClinicalEntry, Base):
     def __extra_table_args__(cls) -> tuple[object, ...]:
         return (
             CheckConstraint(
-                "last_drink_at IS NOT NULL OR breath_alcohol_mg_l IS NOT NULL",
+                "last_drink_at IS NOT NULL OR breath_alcohol_mg_l IS NOT NULL OR none_reported",
                 name="something_recorded",
             ),
         )
 
     last_drink_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     breath_alcohol_mg_l: Mapped[Decimal | None] = mapped_column(Numeric(6, 3))
+    none_reported: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Medication(ClinicalEntry, Base):
