@@ -127,13 +127,13 @@ def full_state() -> dict[str, Any]:
         "acknowledgements": [
             {
                 "finding": "opioid-benzodiazepine",
-                "by": "Dr Example (physician)",
+                "by": "physician",
                 "at": "2026-11-24T09:30:00Z",
                 "reason": "methadone taper; monitored bed",
             },
             {
                 "finding": "older-adult",
-                "by": "Dr Example (physician)",
+                "by": "physician",
                 "at": "2026-11-24T09:31:00Z",
                 "reason": "fit and well",
             },

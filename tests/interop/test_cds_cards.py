@@ -518,8 +518,12 @@ def test_the_card_lists_conditions_owm_could_not_read(signer: Signer) -> None:
         finally:
             client.close()
     card = next(c for c in cards if c["source"]["topic"]["code"].startswith("clonazepam-"))
-    assert card["source"]["topic"]["code"] == "clonazepam-give"
+    # What owm cannot read is never dropped (clinical spec section 8): it escalates.
+    assert card["source"]["topic"]["code"] == "clonazepam-escalate"
+    assert "unmapped-record" in card["detail"] or "could not read" in card["detail"]
     assert "**Not read by owm: check these yourself**" in card["detail"]
-    line = next(x for x in card["detail"].splitlines() if "Condition/htn" in x)
-    # The EHR's text is shown as text: its markdown is escaped.
+    listed = card["detail"].split("**Not read by owm: check these yourself**", 1)[1]
+    line = next(x for x in listed.splitlines() if "Condition/htn" in x)
+    # The EHR's text is shown as text: its markdown is escaped, here and in the reasons.
+    assert "\\*hypertension\\*" in card["detail"].split("**Reasons**", 1)[1]
     assert "Essential \\*hypertension\\*" in line and "SNOMED CT 59621000" in line

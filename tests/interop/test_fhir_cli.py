@@ -173,7 +173,11 @@ def test_resources_not_read_are_warned_about_on_stderr(tmp_path: Path) -> None:
     )
     result = CliRunner().invoke(app, ["evaluate", "--fhir", _write(tmp_path, "b.json", bundle)])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["action"] == "give"
+    answer = json.loads(result.stdout)
+    # The unmapped condition is in the answer itself, not only on stderr (section 8).
+    assert answer["action"] == "escalate"
+    unmapped = next(f for f in answer["findings"] if f["code"] == "unmapped-record")
+    assert "Condition/htn" in unmapped["message"]
     lines = result.stderr.splitlines()
     assert any(
         line.startswith("warning: not read, owm decided without it")

@@ -52,7 +52,7 @@ class SYSTEM:
 
     observation: Final = f"{OWM}/CodeSystem/observation"
     """What an Observation is: COWS, SOWS, OOWS, POSS, RASS, supplemental-oxygen,
-    alcohol-last-drink, breath-alcohol."""
+    alcohol-last-drink, breath-alcohol, alcohol-none-reported."""
     instrument_item: Final = f"{OWM}/CodeSystem/instrument-item"
     """One item of an instrument: `<INSTRUMENT>.<item>`, e.g. `COWS.resting_pulse`."""
     poss: Final = f"{OWM}/CodeSystem/poss"
@@ -79,6 +79,9 @@ class SYSTEM:
     protocol: Final = f"{OWM}/CodeSystem/protocol"
     provenance: Final = f"{OWM}/CodeSystem/provenance-activity"
     """`export` (the bundle was written by owm), `charted` (when a dose was charted)."""
+    record: Final = f"{OWM}/CodeSystem/record"
+    """`unmapped-record` (a Basic resource: a record an import could not map) and
+    `dose-hold` (a nurse's hold of a dose)."""
 
 
 class EXT:
@@ -87,6 +90,10 @@ class EXT:
     age_years: Final = f"{OWM}/StructureDefinition/age-years"
     ward_timezone: Final = f"{OWM}/StructureDefinition/ward-timezone"
     changed_at: Final = f"{OWM}/StructureDefinition/medication-changed-at"
+    classified_by: Final = f"{OWM}/StructureDefinition/medication-classified-by"
+    """The role (physician, pharmacist) who chose the class of a medicine owm does not know."""
+    unmapped_kind: Final = f"{OWM}/StructureDefinition/unmapped-kind"
+    unmapped_text: Final = f"{OWM}/StructureDefinition/unmapped-text"
 
 
 # Vital signs: state field -> (LOINC code, display, UCUM unit). The FHIR vital signs

@@ -214,6 +214,22 @@ def _resources(
             ),
             f"breath-alcohol/{state.alcohol.breath_alcohol_mg_l}",
         )
+    if state.alcohol.none_reported is not None:
+        build.add(
+            _observation(
+                patient,
+                encounter,
+                at,
+                _concept(
+                    SYSTEM.observation,
+                    "alcohol-none-reported",
+                    "No alcoholic drink reported in the protocol's alcohol window",
+                ),
+                "social-history",
+                valueBoolean=state.alcohol.none_reported,
+            ),
+            "alcohol-none-reported",
+        )
     yield
 
     for medication in state.medications:
@@ -228,10 +244,13 @@ def _resources(
             "subject": {"reference": patient},
             "context": {"reference": encounter},
         }
+        extensions = []
         if medication.changed_at is not None:
-            statement["extension"] = [
-                {"url": EXT.changed_at, "valueDateTime": iso(medication.changed_at)}
-            ]
+            extensions.append({"url": EXT.changed_at, "valueDateTime": iso(medication.changed_at)})
+        if medication.classified_by is not None:
+            extensions.append({"url": EXT.classified_by, "valueCode": medication.classified_by})
+        if extensions:
+            statement["extension"] = extensions
         build.add(statement, _medication_key(medication))
     yield
 
@@ -393,12 +412,44 @@ def _resources(
                             "text": acknowledgement.reason,
                         },
                         "date": iso(acknowledgement.at),
-                        "author": {"display": acknowledgement.by},
+                        "author": {"display": acknowledgement.by},  # the role: physician
                     }
                 ],
             },
             f"acknowledgement/{acknowledgement.finding}/{iso(acknowledgement.at)}",
         )
+    for hold in state.holds:
+        build.add(
+            {
+                "resourceType": "MedicationAdministration",
+                "status": "on-hold",
+                "statusReason": [{"text": hold.reason}],
+                "medicationCodeableConcept": {
+                    "coding": [_coding(SYSTEM.administered_drug, "clonazepam")],
+                    "text": "clonazepam",
+                },
+                "subject": {"reference": patient},
+                "context": {"reference": encounter},
+                "effectiveDateTime": iso(hold.at),
+            },
+            f"hold/{iso(hold.at)}/{hold.reason}",
+        )
+    for record in state.unmapped:
+        extension = [
+            {"url": EXT.unmapped_kind, "valueCode": record.kind},
+            {"url": EXT.unmapped_text, "valueString": record.text},
+        ]
+        basic: dict[str, Any] = {
+            "resourceType": "Basic",
+            "code": _concept(SYSTEM.record, "unmapped-record", "A record owm could not map"),
+            "subject": {"reference": patient},
+            "extension": extension,
+        }
+        if record.code:
+            basic["identifier"] = [{"system": record.system or None, "value": record.code}]
+            if not record.system:
+                del basic["identifier"][0]["system"]
+        build.add(basic, f"unmapped/{record.kind}/{record.text}/{record.code}")
     if recommendation is not None:
         for finding in recommendation.findings:
             issue: dict[str, Any] = {

@@ -247,6 +247,7 @@ def import_bundle(
         read, of_type("MedicationAdministration"), of_type("Provenance"), state, urls
     )
     _acknowledgements(read, of_type("DetectedIssue"), state)
+    _unmapped(read, of_type("Basic"), state)
     if read.unmapped_records:
         state["unmapped"] = read.unmapped_records
     for entry in entries:
@@ -283,6 +284,7 @@ _READ = {
     "Medication",
     "DetectedIssue",
     "Provenance",
+    "Basic",
 }
 
 
@@ -525,6 +527,34 @@ def _pregnancy(read: Reader, conditions: list[Entry], state: dict[str, Any]) -> 
     patient["pregnant"] = True
 
 
+def _unmapped(read: Reader, entries: list[Entry], state: dict[str, Any]) -> None:
+    """owm's own `Basic` records of what an earlier import could not map: read back as
+    unmapped records, so they keep escalating (clinical spec section 8)."""
+    for entry in entries:
+        resource = entry.resource
+        if code_in(resource.get("code"), SYSTEM.record) != "unmapped-record":
+            read.ignore(entry, "a Basic resource owm does not read")
+            continue
+        values = {
+            e.get("url"): e.get("valueCode") or e.get("valueString")
+            for e in resource.get("extension", [])
+            if isinstance(e, dict)
+        }
+        kind, text = values.get(EXT.unmapped_kind), values.get(EXT.unmapped_text)
+        if not kind or not text:
+            read.problem(entry, "extension", "an unmapped record needs its kind and text")
+            continue
+        record: dict[str, str] = {"kind": kind, "text": text}
+        identifier = (resource.get("identifier") or [{}])[0]
+        if identifier.get("value"):
+            record["code"] = identifier["value"]
+            if identifier.get("system"):
+                record["system"] = identifier["system"]
+        read.origin[f"unmapped[{len(read.unmapped_records)}]"] = entry.label
+        read.record(f"unmapped[{len(read.unmapped_records)}]", entry)
+        read.unmapped_records.append(record)
+
+
 def _acknowledgements(read: Reader, issues: list[Entry], state: dict[str, Any]) -> None:
     acknowledgements: list[dict[str, Any]] = []
     for entry in issues:
@@ -551,6 +581,15 @@ def _acknowledgements(read: Reader, issues: list[Entry], state: dict[str, Any]) 
             if not reason:
                 read.problem(entry, f"{element}.action.text", "missing; the reason recorded")
             if when is None or not by or not reason:
+                continue
+            if by != "physician":
+                # Only a physician acknowledges (clinical spec section 8); a name does not say
+                # the role, so the acknowledgement is not counted and the escalation stands.
+                read.ignore(
+                    entry,
+                    f"{element}: acknowledgement by {by!r} not counted; only one whose author "
+                    "is the role 'physician' counts",
+                )
                 continue
             read.origin[f"acknowledgements[{len(acknowledgements)}]"] = f"{entry.label} {element}"
             read.record(f"acknowledgements[{len(acknowledgements)}]", entry)

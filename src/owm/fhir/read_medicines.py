@@ -93,11 +93,14 @@ def read_medications(
             read.problem(entry, "medication[x]", "neither text, display nor an RxNorm code")
             continue
         changed_at = None
+        classified_by = None
         for extension in resource.get("extension", []):
             if isinstance(extension, dict) and extension.get("url") == EXT.changed_at:
                 changed_at = moment_of(
                     read, entry, "extension[medication-changed-at]", extension.get("valueDateTime")
                 )
+            if isinstance(extension, dict) and extension.get("url") == EXT.classified_by:
+                classified_by = extension.get("valueCode")
         if changed_at is None and kind == "MedicationStatement":
             period = resource.get("effectivePeriod")
             if isinstance(period, dict) and "start" in period:
@@ -126,6 +129,8 @@ def read_medications(
                 medication["changed_at"] = changed_at
             if rxnorm is not None:
                 medication["rxnorm"] = rxnorm
+            if classified_by is not None:
+                medication["classified_by"] = classified_by
             read.origin[f"medications[{len(medications)}]"] = entry.label
             read.record(f"medications[{len(medications)}]", entry)
             medications.append(medication)
@@ -150,11 +155,15 @@ def read_administrations(
                 if moment is not None and (hit.index not in charted or moment < charted[hit.index]):
                     charted[hit.index] = moment
     doses: list[dict[str, Any]] = []
+    holds: list[dict[str, Any]] = []
     for entry in entries:
         resource = entry.resource
         status = resource.get("status")
         if status == "entered-in-error":
             read.ignore(entry, "status entered-in-error")
+            continue
+        if status == "on-hold":
+            _hold(read, entry, holds)
             continue
         concept = _medication_concept(read, entry, urls)
         if concept is None:
@@ -237,3 +246,22 @@ def read_administrations(
         doses.append(dose)
     if doses:
         state["administrations"] = doses
+    if holds:
+        state["holds"] = holds
+
+
+def _hold(read: Reader, entry: Entry, holds: list[dict[str, Any]]) -> None:
+    """A MedicationAdministration on hold: a nurse's hold of the dose, with its reason."""
+    when = effective_of(read, entry)
+    reasons = [
+        str(c.get("text") or "").strip() for c in concepts(entry.resource.get("statusReason"))
+    ]
+    reason = next((r for r in reasons if r), None)
+    if reason is None:
+        read.problem(entry, "statusReason", "a dose on hold needs its reason as text")
+        return
+    if when is None:
+        return
+    read.origin[f"holds[{len(holds)}]"] = entry.label
+    read.record(f"holds[{len(holds)}]", entry)
+    holds.append({"at": when, "reason": reason})

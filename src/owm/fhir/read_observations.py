@@ -55,7 +55,7 @@ def read_observations(read: Reader, observations: list[Entry], state: dict[str, 
         known = (
             owm_code in INSTRUMENTS
             or owm_code in ("POSS", "RASS", "supplemental-oxygen", "alcohol-last-drink")
-            or owm_code == "breath-alcohol"
+            or owm_code in ("breath-alcohol", "alcohol-none-reported")
             or symptom
             or side_effect
             or loinc in {code for code, _, _ in codes.VITALS.values()}
@@ -90,6 +90,13 @@ def read_observations(read: Reader, observations: list[Entry], state: dict[str, 
             drink = moment_of(read, entry, "valueDateTime", resource.get("valueDateTime"))
             if drink is not None:
                 _keep_latest(latest, "last_drink_at", when, drink, entry, "valueDateTime")
+        elif owm_code == "alcohol-none-reported":
+            if not isinstance(resource.get("valueBoolean"), bool):
+                read.problem(entry, "value[x]", "allowed: valueBoolean (no drink reported)")
+                continue
+            _keep_latest(
+                latest, "none_reported", when, resource["valueBoolean"], entry, "valueBoolean"
+            )
         elif owm_code == "breath-alcohol":
             value = quantity_of(
                 read, entry, "valueQuantity", resource.get("valueQuantity"), ["mg/L"]
@@ -131,6 +138,11 @@ def read_observations(read: Reader, observations: list[Entry], state: dict[str, 
         alcohol["breath_alcohol_mg_l"] = str(breath)
         read.origin["alcohol.breath_alcohol_mg_l"] = _where(latest["breath"])
         read.record("alcohol.breath_alcohol_mg_l", entry, at=when)
+    if "none_reported" in latest:
+        when, reported, entry, _ = latest["none_reported"]
+        alcohol["none_reported"] = reported
+        read.origin["alcohol.none_reported"] = _where(latest["none_reported"])
+        read.record("alcohol.none_reported", entry, at=when)
     if alcohol:
         state["alcohol"] = alcohol
     for key, records in lists.items():

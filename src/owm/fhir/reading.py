@@ -118,6 +118,7 @@ class Reader:
             record["code"] = code[:100]
             if system:
                 record["system"] = system[:500]
+        self.record(f"unmapped[{len(self.unmapped_records)}]", entry)
         self.unmapped_records.append(record)
 
     def record(self, path: str, entry: Entry, at: str | None = None) -> None:

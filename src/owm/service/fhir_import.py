@@ -65,11 +65,13 @@ from owm.store.models import (
     Alcohol,
     Assessment,
     Episode,
+    Hold,
     Medication,
     Patient,
     Sedation,
     SideEffect,
     Symptom,
+    UnmappedRecord,
     VitalSigns,
 )
 from owm.store.types import mg_to_ug
@@ -347,7 +349,9 @@ def _permissions(acting: Acting, document: Mapping[str, Any]) -> None:
             "symptoms",
             "side_effects",
             "alcohol",
+            "unmapped",
         ),
+        Permission.HOLD_DOSE: ("holds",),
         Permission.MANAGE_MEDICATIONS: ("medications",),
         Permission.GIVE_DOSE: ("administrations",),
         Permission.ACKNOWLEDGE: ("acknowledgements",),
@@ -364,7 +368,7 @@ def _permissions(acting: Acting, document: Mapping[str, Any]) -> None:
             )
 
 
-def _records(writer: _Writer, result: ImportResult) -> None:
+def _records(writer: _Writer, result: ImportResult, drug: str) -> None:
     """Store every record of the state under its stable key."""
     document: dict[str, Any] = result.document
     sources = result.sources
@@ -469,6 +473,58 @@ def _records(writer: _Writer, result: ImportResult) -> None:
             ids,
             columns,
             compared=("last_drink_at", "breath_alcohol_mg_l"),
+        )
+    if alcohol.get("none_reported") is True:
+        found = sources["alcohol.none_reported"]
+        ids, labels = found.identities, found.labels
+        writer.store(
+            Alcohol,
+            "alcohol",
+            _key("alcohol", ids, "none_reported"),
+            labels,
+            ids,
+            {
+                "at": writer.clinical_time(str(found.at), labels),
+                "last_drink_at": None,
+                "breath_alcohol_mg_l": None,
+                "none_reported": True,
+            },
+            compared=("none_reported",),
+        )
+    for index, record in enumerate(document.get("holds", [])):
+        ids, labels = source(f"holds[{index}]")
+        writer.store(
+            Hold,
+            "dose_hold",
+            _key("dose_hold", ids),
+            labels,
+            ids,
+            {
+                "at": writer.clinical_time(record["at"], labels),
+                "drug": drug,
+                "reason": record["reason"],
+                "finding_codes": [],
+                "recommendation_id": None,
+            },
+            compared=("at", "reason"),
+        )
+    for index, record in enumerate(document.get("unmapped", [])):
+        ids, labels = source(f"unmapped[{index}]")
+        writer.store(
+            UnmappedRecord,
+            "unmapped_record",
+            _key("unmapped_record", ids, record["text"]),
+            labels,
+            ids,
+            {
+                # The record stood before the episode: it counts from admission on.
+                "at": writer.episode.admitted_at,
+                "kind": record["kind"],
+                "text": record["text"],
+                "code": record.get("code"),
+                "system": record.get("system"),
+            },
+            compared=("kind", "text", "code", "system"),
         )
     for index, record in enumerate(document.get("medications", [])):
         ids, labels = source(f"medications[{index}]")
@@ -632,7 +688,7 @@ def import_fhir_bundle(
         )
         session.flush()
         writer = _Writer(uow, acting, episode, now, source)
-        _records(writer, result)
+        _records(writer, result, protocol.drug)
         _check_decidable(session, episode, now)
         audit(
             uow,

@@ -41,6 +41,7 @@ __all__ = [
     "SideEffectView",
     "SymptomView",
     "TokenView",
+    "UnmappedRecordView",
     "UserView",
     "VitalSignsView",
     "WardView",
@@ -206,6 +207,14 @@ class AlcoholView(EntryView):
     last_drink_at: datetime | None
     breath_alcohol_mg_l: Decimal | None
     none_reported: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnmappedRecordView(EntryView):
+    kind: str
+    text: str
+    code: str | None
+    system: str | None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

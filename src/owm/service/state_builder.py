@@ -12,6 +12,7 @@ What goes in (clinical spec section 7, and "no decision uses a voided entry"):
   and "none reported" when the latest alcohol entry is the patient's report of no
   drink (a later reported drink ends it); nothing recorded is alcohol unknown;
 - nurse's holds of the dose (the core lets each stand until a newer COWS);
+- records an import could not map (each escalates until a physician voids it);
 - acknowledgements by the role "physician" (only physicians may enter them; the
   entry names the person);
 - the patient's details (weight, pregnancy, conditions, allergies, history, sex)
@@ -57,6 +58,7 @@ from owm.store.models import (
     Sedation,
     SideEffect,
     Symptom,
+    UnmappedRecord,
     VitalSigns,
     Ward,
 )
@@ -106,6 +108,7 @@ class EpisodeRecords:
     side_effects: Sequence[SideEffect]
     acknowledgements: Sequence[Acknowledgement]
     holds: Sequence[Hold]
+    unmapped: Sequence[UnmappedRecord]
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
@@ -148,6 +151,7 @@ def load_records(
     side_effects = _entries(session, SideEffect, ids, at)
     acknowledgements = _entries(session, Acknowledgement, ids, at)
     holds = _entries(session, Hold, ids, at)
+    unmapped = _entries(session, UnmappedRecord, ids, at)
     details = details_at(session, [patient for patient, _ in episodes], at)
     records = []
     for patient, episode in episodes:
@@ -171,6 +175,7 @@ def load_records(
                 side_effects=side_effects[eid],
                 acknowledgements=acknowledgements[eid],
                 holds=holds[eid],
+                unmapped=unmapped[eid],
             )
         )
     return records
@@ -276,6 +281,19 @@ def state_from_records(records: EpisodeRecords) -> dict[str, Any]:
             for a in records.acknowledgements
         ],
         "holds": [{"at": iso(h.at), "reason": h.reason} for h in records.holds],
+        "unmapped": [
+            {
+                k: v
+                for k, v in {
+                    "kind": u.kind,
+                    "text": u.text,
+                    "code": u.code,
+                    "system": u.system,
+                }.items()
+                if v is not None
+            }
+            for u in records.unmapped
+        ],
     }
 
 

@@ -4,7 +4,8 @@ The entry stays (in the record, marked, and in the audit trail with its before a
 after); from then on no decision reads it. Voiding is serialised with dosing on
 the same episode (the episode row is locked), so a dose is never decided on a
 record that is being corrected at the same moment. Nurses and physicians void
-clinical entries; only physicians void an acknowledgement.
+clinical entries; only physicians void an acknowledgement, or an unmapped record
+(a record an import could not map) once they have reviewed it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from owm.service.results import (
     SedationView,
     SideEffectView,
     SymptomView,
+    UnmappedRecordView,
     VitalSignsView,
     view,
 )
@@ -42,6 +44,7 @@ from owm.store.models import (
     Sedation,
     SideEffect,
     Symptom,
+    UnmappedRecord,
     VitalSigns,
 )
 from owm.store.uow import UnitOfWork
@@ -58,6 +61,7 @@ VOIDABLE: dict[str, tuple[type[ClinicalEntry], type[EntryView]]] = {
     "alcohol": (Alcohol, AlcoholView),
     "administration": (Administration, AdministrationView),
     "dose_hold": (Hold, HoldView),
+    "unmapped_record": (UnmappedRecord, UnmappedRecordView),
     "acknowledgement": (Acknowledgement, AcknowledgementView),
     "escalation_contact": (EscalationContact, EscalationContactView),
 }
@@ -74,7 +78,8 @@ def void_entry(
     model, view_cls = VOIDABLE[record_type]
     with uow:
         acting = begin(uow, actor, Permission.VOID_ENTRY)
-        if model is Acknowledgement:
+        if model is Acknowledgement or model is UnmappedRecord:
+            # a physician's review: an acknowledgement, or an unmapped record resolved
             require(acting.role, Permission.VOID_ACKNOWLEDGEMENT)
         session = uow.session
         row: Any = session.get(model, entry_id)

@@ -353,7 +353,8 @@ def _detail(
     lines += ["", "**Reasons**", ""]
     for finding in r.findings:
         lines.append(
-            f"- **{finding.severity}** `{finding.code}`: {finding.message} "
+            # A message can quote the EHR's own text (an unmapped record): shown as text.
+            f"- **{finding.severity}** `{finding.code}`: {_markdown_text(finding.message)} "
             f"(rule `{finding.rule}`; {finding.source})"
         )
     if r.checklist:

@@ -23,6 +23,7 @@ from owm.store.models.observations import (
     Sedation,
     SideEffect,
     Symptom,
+    UnmappedRecord,
     VitalSigns,
 )
 from owm.store.models.patients import (
@@ -71,6 +72,7 @@ __all__ = [
     "Sedation",
     "SideEffect",
     "Symptom",
+    "UnmappedRecord",
     "User",
     "VitalSigns",
     "Ward",

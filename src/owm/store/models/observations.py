@@ -96,6 +96,21 @@ class Symptom(ClinicalEntry, Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
+class UnmappedRecord(ClinicalEntry, Base):
+    """A condition, allergy or medicine an import held that owm could not map to its codes.
+
+    It escalates unmapped-record on every decision until a physician reviews it and
+    voids it (having charted what it means in owm's own terms), clinical spec section 8.
+    """
+
+    __tablename__ = "unmapped_record"
+
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(String(500))
+    code: Mapped[str | None] = mapped_column(String(100))
+    system: Mapped[str | None] = mapped_column(String(500))
+
+
 class SideEffect(ClinicalEntry, Base):
     """One of the 11 side-effect groups of the clinical spec."""
 
