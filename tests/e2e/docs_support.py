@@ -23,6 +23,7 @@ def admit(server: Any, name: str, *, bed: str | None = None, **details: Any) -> 
     fields: dict[str, Any] = {
         "age_years": 36,
         "sex": "female",
+        "pregnant": False,
         "weight_kg": "64",
         "first_line_offered": True,
         "first_line_choice": "declined",

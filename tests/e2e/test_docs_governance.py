@@ -20,7 +20,7 @@ def test_a_problem_report_reaches_the_admin_list(context: BrowserContext, owm_se
     row.get_by_role("link", name="Report a problem with this recommendation").click()
 
     shown = nurse.get_by_test_id("reported-recommendation")
-    expect(shown).to_contain_text("clonazepam-adjunct version 1")
+    expect(shown).to_contain_text("clonazepam-adjunct version 2")
     problem = f"Night dose looked too high for {name}"
     nurse.get_by_label("What is the problem?").fill(problem)
     nurse.get_by_role("button", name="Send the report").click()
@@ -35,7 +35,7 @@ def test_a_problem_report_reaches_the_admin_list(context: BrowserContext, owm_se
         report = admin.locator('[data-testid="problem-report"]', has_text=problem)
         expect(report).to_be_visible()
         expect(report).to_contain_text("Give")
-        expect(report).to_contain_text("clonazepam-adjunct version 1")
+        expect(report).to_contain_text("clonazepam-adjunct version 2")
         expect(report).to_contain_text("Nina Nurse")
     finally:
         admin_context.close()

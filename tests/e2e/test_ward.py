@@ -91,6 +91,12 @@ def record_poss(page: Page, level: str) -> None:
     page.get_by_role("button", name="Record POSS").click()
 
 
+def record_no_alcohol(page: Page) -> None:
+    open_form(page, "form-alcohol")
+    page.locator('#form-alcohol input[name="none_reported"]').check()
+    page.get_by_role("button", name="Record alcohol").click()
+
+
 def test_a_nurse_admits_scores_and_doses_and_a_second_dose_is_refused(
     owm_server: LiveServer, context: BrowserContext
 ) -> None:
@@ -125,6 +131,10 @@ def test_a_nurse_admits_scores_and_doses_and_a_second_dose_is_refused(
     expect(page.locator("#notice")).to_have_text("Vital signs recorded.")
     record_poss(page, "1")
     expect(page.locator("#notice")).to_have_text("Sedation (POSS) recorded.")
+    # Nothing about alcohol yet: the dose is held until the nurse asks (revision 2).
+    expect(page.locator("#recommendation")).to_contain_text("alcohol-unknown")
+    record_no_alcohol(page)
+    expect(page.locator("#notice")).to_have_text("Alcohol recorded.")
 
     # The recommendation: give 0.5 mg, with its reasons (rule id and source for each).
     panel = page.locator("#recommendation")

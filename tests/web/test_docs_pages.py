@@ -234,7 +234,7 @@ def test_a_problem_report_reaches_the_admins_list_with_the_protocol_version(app,
         log_id = c.execute(text("SELECT max(id) FROM recommendation_log")).scalar_one()
 
     form = nurse.get(f"/problems/new?recommendation_id={log_id}&back=/handoff").text
-    assert "clonazepam-adjunct version 1" in form
+    assert "clonazepam-adjunct version 2" in form
     key = form.split('name="key" value="')[1].split('"')[0]
     sent = {"key": key, "recommendation_id": str(log_id), "text": "Dose too high for her weight"}
     stored = nurse.post("/problems/new", sent)
@@ -253,7 +253,7 @@ def test_a_problem_report_reaches_the_admins_list_with_the_protocol_version(app,
     admin = as_role(app, world, "admin")
     listing = admin.get("/governance/problems").text
     assert "Dose too high for her weight" in listing
-    assert "version <strong>1</strong>" in listing
+    assert "version <strong>2</strong>" in listing
     assert nurse.get("/governance/problems").status_code == 403
 
 

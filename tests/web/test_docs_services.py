@@ -101,6 +101,11 @@ def test_medication_record_shows_doses_holds_medicines_and_the_next_dose_time(da
     assert [type(line).__name__ for line in record.timeline] == ["DoseLine", "HoldLine"]
     assert record.given_24h_mg == Decimal("0.5")
     assert record.last_dose_at == record.doses[0].at
+    # The nurse's hold stands until a new COWS: no next dose time is printed meanwhile.
+    assert record.next_dose_not_before is None
+    world.advance(minutes=5)
+    world.ready_for_dose(episode)
+    (record,) = medication_records(world.uow(), world.pharmacist, episode_id=episode)
     assert record.next_dose_not_before is not None
     assert record.next_dose_not_before > record.at
     ward_records = medication_records(world.uow(), world.nurse, ward_id=world.ward_id)

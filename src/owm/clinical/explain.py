@@ -16,7 +16,7 @@ from datetime import datetime
 from owm.clinical.findings import Finding, Recommendation
 from owm.clinical.protocol import Protocol
 
-__all__ = ["sedation_form_notes", "what_would_change"]
+__all__ = ["alcohol_window_hours", "sedation_form_notes", "what_would_change"]
 
 _ESCALATE_TEXT = "A physician reviews it and acknowledges it with a reason; it then shows as a warning and no longer blocks."
 
@@ -184,3 +184,8 @@ def sedation_form_notes(protocol: Protocol, scale: str) -> list[str]:
             "follow the checklist below."
         )
     return notes
+
+
+def alcohol_window_hours(protocol: Protocol) -> str:
+    """The protocol's alcohol window in hours, as the alcohol question on a form says it."""
+    return f"{protocol.windows.alcohol_hours.normalize():f}"

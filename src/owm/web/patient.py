@@ -29,12 +29,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from owm.api.deps import RuntimeDep
 from owm.api.runtime import Runtime
 from owm.clinical import Protocol, Recommendation, vocab
-from owm.clinical.explain import what_would_change
+from owm.clinical.explain import alcohol_window_hours, what_would_change
 from owm.clinical.instruments import COWS, OOWS, POSS, RASS, SOWS
 from owm.clinical.pk import Model
 from owm.clinical.readings import news2_of, spo2_scale_for
 from owm.clinical.state import MEDICATION_CLASSES, SIDE_EFFECTS, SYMPTOMS
 from owm.service.acknowledgements import acknowledge_finding
+from owm.service.alcohol import record_alcohol
 from owm.service.assessments import record_assessment
 from owm.service.assignments import assign_nurse, assignment_history
 from owm.service.dosing import give_dose, hold_dose
@@ -78,6 +79,7 @@ FORMS = (
     "RASS",
     "symptoms",
     "side-effects",
+    "alcohol",
     "medication",
     "give",
     "hold",
@@ -85,6 +87,7 @@ FORMS = (
     "assign",
 )
 _DONE = {
+    "alcohol": "Alcohol recorded.",
     "COWS": "COWS recorded.",
     "SOWS": "SOWS recorded.",
     "OOWS": "OOWS recorded.",
@@ -242,6 +245,7 @@ def _context(
         "log_id": loaded.log_id,
         "unavailable": loaded.unavailable,
         "protocol": loaded.protocol,
+        "alcohol_hours": alcohol_window_hours(loaded.protocol),
         "escalations": escalations,
         "change": what_would_change(loaded.protocol, rec, lambda m: ward_datetime(m, tz))
         if rec
@@ -469,6 +473,44 @@ async def post_sedation(
     except ServiceError as error:
         return _answer_error(request, runtime, user, patient_id, name, values, error)
     return _back(patient_id, name, replayed=result.replayed, anchor="recommendation")
+
+
+@router.post("/patients/{patient_id}/alcohol")
+async def post_alcohol(
+    request: Request, patient_id: int, runtime: RuntimeDep, user: PageUserDep
+) -> Response:
+    """Alcohol: the last drink, a breath test, or the patient's report of no drink (without
+    one of them a dose is held: alcohol unknown, clinical spec section 8)."""
+    values = await _form(request)
+    try:
+        loaded = _load(runtime, user, patient_id, shown=False)
+        episode_id = _open_episode(loaded, values)
+        problems = FormProblems()
+        tz = loaded.ward.timezone
+        at = optional_local_time(values, "at", tz, problems)
+        drink = optional_local_time(values, "last_drink_at", tz, problems)
+        breath = optional_text(values, "breath_alcohol_mg_l")
+        none = text(values, "none_reported") == "yes"
+        if drink is None and breath is None and not none and not problems.problems:
+            problems.add(
+                "last_drink_at",
+                None,
+                "the time of the last drink, a breath alcohol reading, or 'no drink reported'",
+            )
+        problems.raise_if_any()
+        result = record_alcohol(
+            runtime.uow(),
+            user.actor,
+            episode_id=episode_id,
+            last_drink_at=drink,
+            breath_alcohol_mg_l=breath,
+            none_reported=none,
+            at=at,
+            idempotency_key=optional_text(values, "idempotency_key"),
+        )
+    except ServiceError as error:
+        return _answer_error(request, runtime, user, patient_id, "alcohol", values, error)
+    return _back(patient_id, "alcohol", replayed=result.replayed, anchor="recommendation")
 
 
 def _codes(values: dict[str, Any]) -> list[str]:
