@@ -126,9 +126,9 @@ def _clonazepam_request() -> tuple[dict[str, Any], Any]:
 
 def _database_app(folder: Path, config: CdsConfig, at: Any) -> tuple[Any, FastAPI]:
     """The CDS router on a migrated SQLite database with one ward (jti and MRN in the database)."""
-    from owm.config import make_engine
     from owm.service.actor import Actor
     from owm.service.wards import create_ward
+    from owm.store.engine import make_engine
     from owm.store.migrate import migrate
     from owm.store.uow import UnitOfWork, session_factory
 

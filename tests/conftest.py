@@ -85,7 +85,7 @@ def _postgres_template() -> Iterator[tuple[Engine, str, str]]:
 @pytest.fixture(params=DATABASES)
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """A fresh, migrated database of each kind (the test runs once per kind)."""
-    from owm.config import make_engine
+    from owm.store.engine import make_engine
 
     if request.param == "sqlite":
         path = tmp_path / "owm.db"

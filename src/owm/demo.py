@@ -518,9 +518,9 @@ class _World:
 
 def populate(url: str, *, now: datetime | None = None) -> DemoReport:
     """Migrate the database at `url` and add the demo ward, users and patients that are missing."""
-    from owm.config import make_engine
     from owm.service import admission, assignments, users, wards
     from owm.service.actor import Actor
+    from owm.store.engine import make_engine
     from owm.store.migrate import migrate
     from owm.store.models import Patient, User, Ward
     from owm.store.uow import FixedClock, UnitOfWork, session_factory

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import NoReturn
 
 from owm.api.settings import SettingsError, api_settings_from_env
-from owm.config import is_sqlite
+from owm.store.engine import is_sqlite
 
 __all__ = ["LOG_LEVELS", "run_server"]
 

@@ -1,4 +1,4 @@
-"""What the HTTP server reads from the environment, on top of `owm.config.Settings`.
+"""What the HTTP server reads from the environment, on top of `owm.store.engine.Settings`.
 
 Why a secret key file: session cookies are signed, and every server process of a
 unit (`owm serve --workers N`, or several machines) must sign with the same key.
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from owm.config import settings_from_env
+from owm.store.engine import settings_from_env
 
 __all__ = ["ApiSettings", "SettingsError", "api_settings_from_env", "load_or_create_secret"]
 

@@ -28,10 +28,10 @@ def user_token(
     `Authorization: Bearer <token>`). The database is migrated first."""
     from datetime import timedelta
 
-    from owm.config import make_engine, settings_from_env
     from owm.service.actor import Actor
     from owm.service.errors import Conflict, InputError
     from owm.service.users import issue_token, list_users
+    from owm.store.engine import make_engine, settings_from_env
     from owm.store.migrate import migrate
     from owm.store.uow import UnitOfWork, session_factory
 

@@ -105,12 +105,12 @@ def import_folder(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from owm.config import make_engine, settings_from_env
     from owm.service.actor import Actor
     from owm.service.errors import ServiceError
     from owm.service.fhir_import import import_fhir_bundle
     from owm.service.users import list_users
     from owm.service.wards import list_wards
+    from owm.store.engine import make_engine, settings_from_env
     from owm.store.migrate import migrate
     from owm.store.uow import UnitOfWork, session_factory
 

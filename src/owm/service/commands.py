@@ -24,7 +24,7 @@ PROGRESS_FROM = 5_000
 
 
 def _url() -> str:
-    from owm.config import settings_from_env
+    from owm.store.engine import settings_from_env
 
     return settings_from_env().database_url
 
@@ -37,8 +37,8 @@ def audit_verify() -> None:
     from sqlalchemy import func, select
     from sqlalchemy.exc import SQLAlchemyError
 
-    from owm.config import make_engine
     from owm.store.audit import verify
+    from owm.store.engine import make_engine
     from owm.store.models import AuditEntry
     from owm.store.uow import UnitOfWork, session_factory
 
@@ -98,10 +98,10 @@ def user_add(
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
 
-    from owm.config import make_engine
     from owm.service.actor import Actor
     from owm.service.errors import Conflict, InputError
     from owm.service.users import create_user
+    from owm.store.engine import make_engine
     from owm.store.migrate import migrate
     from owm.store.uow import UnitOfWork, session_factory
 

@@ -1,4 +1,4 @@
-"""Settings from the environment, and the one place that makes a database engine.
+"""Where the database is (from the environment), and the one place that makes its engine.
 
 Why here: the CLI, the server, the demo and the tests all open the same kind of
 database with the same guarantees, so the choices that make them safe live in one
