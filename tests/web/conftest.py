@@ -20,7 +20,7 @@ def world(database) -> World:  # type: ignore[no-untyped-def]
 def app(database, world: World, tmp_path) -> Iterator[FastAPI]:  # type: ignore[no-untyped-def]
     import owm.web
     from owm.api.app import create_app
-    from owm.api.settings import ApiSettings
+    from owm.http.settings import ApiSettings
 
     settings = ApiSettings(database_url=database.url, data_dir=tmp_path, secret_key="k" * 40)
     application = create_app(settings, engine=database.engine, clock=world.clock)

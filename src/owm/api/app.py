@@ -30,8 +30,8 @@ from owm.api.ratelimit import LoginLimiter
 from owm.api.routes import ROUTERS
 from owm.api.runtime import Runtime
 from owm.api.sessions import SessionSigner
-from owm.api.settings import ApiSettings, api_settings_from_env
 from owm.api.write_gate import WriteGate
+from owm.http.settings import ApiSettings, api_settings_from_env
 from owm.store.engine import make_engine
 from owm.store.uow import Clock, session_factory, system_clock
 from owm.web import install as install_web

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from owm.api.ratelimit import LoginLimiter
 from owm.api.sessions import SessionSigner
-from owm.api.settings import ApiSettings
 from owm.api.write_gate import GatedUnitOfWork, WriteGate
+from owm.http.settings import ApiSettings
 from owm.store.uow import Clock, UnitOfWork
 
 __all__ = ["Runtime"]

@@ -2,7 +2,7 @@
 
 Why migrate here and not in the app: with `--workers N` every worker process
 builds its own app, and the schema must be brought up to date exactly once,
-before any of them answers. The secret key file (see `owm.api.settings`) is also
+before any of them answers. The secret key file (see `owm.http.settings`) is also
 created here, once, so that every worker signs session cookies with the same key.
 Each worker builds its app with `create_app()` from the same environment.
 """
@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from typing import NoReturn
 
-from owm.api.settings import SettingsError, api_settings_from_env
+from owm.http.settings import SettingsError, api_settings_from_env
 from owm.store.engine import is_sqlite
 
 __all__ = ["LOG_LEVELS", "run_server"]
