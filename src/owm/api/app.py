@@ -29,8 +29,8 @@ from owm.api.errors import install_error_handlers
 from owm.api.ratelimit import LoginLimiter
 from owm.api.routes import ROUTERS
 from owm.api.runtime import Runtime
-from owm.api.sessions import SessionSigner
 from owm.api.write_gate import WriteGate
+from owm.http.sessions import SessionSigner
 from owm.http.settings import ApiSettings, api_settings_from_env
 from owm.store.engine import make_engine
 from owm.store.uow import Clock, session_factory, system_clock

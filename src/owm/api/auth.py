@@ -5,7 +5,7 @@ through `sign_in`: refused with 429 while the username or the address is over th
 limit, otherwise the password is checked by the service (which audits attempts
 for known usernames; unknown ones are audited here), and a failure is counted.
 A page session is an API token named "web session" inside a signed cookie (see
-`owm.api.sessions`); signing out revokes it.
+`owm.http.sessions`); signing out revokes it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from starlette.responses import Response
 from owm.api.csrf import set_csrf_cookie
 from owm.api.errors import TooManyAttempts, Unauthorized
 from owm.api.runtime import Runtime
-from owm.api.sessions import (
+from owm.http.sessions import (
     SESSION_TOKEN_NAME,
     SessionData,
     clear_session_cookie,

@@ -24,7 +24,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from owm.api.csrf import SAFE_METHODS, check_csrf
 from owm.api.errors import Unauthorized
 from owm.api.runtime import Runtime
-from owm.api.sessions import SESSION_COOKIE, SessionData
+from owm.http.sessions import SESSION_COOKIE, SessionData
 from owm.service.actor import Actor
 from owm.service.errors import AuthenticationFailed
 from owm.service.permissions import Permission, require

@@ -21,7 +21,7 @@ from owm.api.csrf import CSRF_COOKIE, set_csrf_cookie
 from owm.api.deps import CheckedSession, ClientAddress, OptionalUser, RuntimeDep
 from owm.api.errors import TooManyAttempts, Unauthorized
 from owm.api.runtime import Runtime
-from owm.api.sessions import new_csrf_token
+from owm.http.sessions import new_csrf_token
 from owm.web.pages import page
 
 __all__ = ["router", "safe_next"]
