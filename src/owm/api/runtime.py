@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from owm.api.ratelimit import LoginLimiter
 from owm.api.write_gate import GatedUnitOfWork, WriteGate
+from owm.http.ratelimit import LoginLimiter
 from owm.http.sessions import SessionSigner
 from owm.http.settings import ApiSettings
 from owm.store.uow import Clock, UnitOfWork
