@@ -28,10 +28,10 @@ from owm.api.docs import install_docs
 from owm.api.errors import install_error_handlers
 from owm.api.routes import ROUTERS
 from owm.api.runtime import Runtime
-from owm.api.write_gate import WriteGate
 from owm.http.ratelimit import LoginLimiter
 from owm.http.sessions import SessionSigner
 from owm.http.settings import ApiSettings, api_settings_from_env
+from owm.http.write_gate import WriteGate
 from owm.store.engine import make_engine
 from owm.store.uow import Clock, session_factory, system_clock
 from owm.web import install as install_web

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from owm.api.write_gate import GatedUnitOfWork, WriteGate
 from owm.http.ratelimit import LoginLimiter
 from owm.http.sessions import SessionSigner
 from owm.http.settings import ApiSettings
+from owm.http.write_gate import GatedUnitOfWork, WriteGate
 from owm.store.uow import Clock, UnitOfWork
 
 __all__ = ["Runtime"]
@@ -30,7 +30,7 @@ class Runtime:
     limiter: LoginLimiter
     signer: SessionSigner
     write_gate: WriteGate | None = None
-    """On SQLite: write transactions queue in arrival order (see owm.api.write_gate)."""
+    """On SQLite: write transactions queue in arrival order (see owm.http.write_gate)."""
 
     def uow(self) -> UnitOfWork:
         """A new unit of work (one per request; services open and close its transactions)."""
