@@ -22,7 +22,7 @@ import hmac
 from fastapi import Request
 from starlette.responses import Response
 
-from owm.api.errors import CsrfFailed
+from owm.http.errors import CsrfFailed
 
 __all__ = [
     "CSRF_COOKIE",

@@ -22,8 +22,8 @@ from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from owm.api.csrf import SAFE_METHODS, check_csrf
-from owm.api.errors import Unauthorized
 from owm.api.runtime import Runtime
+from owm.http.errors import Unauthorized
 from owm.http.sessions import SESSION_COOKIE, SessionData
 from owm.service.actor import Actor
 from owm.service.errors import AuthenticationFailed

@@ -19,8 +19,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from owm.api.auth import end_session, sign_in, start_session
 from owm.api.csrf import CSRF_COOKIE, set_csrf_cookie
 from owm.api.deps import CheckedSession, ClientAddress, OptionalUser, RuntimeDep
-from owm.api.errors import TooManyAttempts, Unauthorized
 from owm.api.runtime import Runtime
+from owm.http.errors import TooManyAttempts, Unauthorized
 from owm.http.sessions import new_csrf_token
 from owm.web.pages import page
 

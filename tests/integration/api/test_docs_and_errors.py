@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from owm.api.errors import state_items
 from owm.clinical import StateError, default_protocol, parse_state
+from owm.http.errors import state_items
 
 from .conftest import Api
 
