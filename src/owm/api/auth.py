@@ -15,8 +15,8 @@ from datetime import timedelta
 
 from starlette.responses import Response
 
-from owm.api.csrf import set_csrf_cookie
 from owm.api.runtime import Runtime
+from owm.http.csrf import set_csrf_cookie
 from owm.http.errors import TooManyAttempts, Unauthorized
 from owm.http.sessions import (
     SESSION_TOKEN_NAME,

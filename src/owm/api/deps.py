@@ -5,7 +5,7 @@ uow: UowDep, actor: CurrentUser)`. `UowDep` is a fresh unit of work per request:
 the service it is passed to opens, commits or rolls back its own transaction, so
 a route never commits. `CurrentUser` is the signed-in person as an `Actor`, from
 `Authorization: Bearer <token>` or from the session cookie (which, for a change,
-also needs the CSRF token: see `owm.api.csrf`). `requires(permission)` refuses a
+also needs the CSRF token: see `owm.http.csrf`). `requires(permission)` refuses a
 role the permission matrix does not allow before the body is even read (the
 service checks again against the stored user).
 
@@ -21,8 +21,8 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from owm.api.csrf import SAFE_METHODS, check_csrf
 from owm.api.runtime import Runtime
+from owm.http.csrf import SAFE_METHODS, check_csrf
 from owm.http.errors import Unauthorized
 from owm.http.sessions import SESSION_COOKIE, SessionData
 from owm.service.actor import Actor

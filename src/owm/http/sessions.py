@@ -10,7 +10,7 @@ token list ends it at once, in every server process.
 
 Cookies: `owm_session` (HttpOnly, SameSite=Lax, Secure when OWM_COOKIE_SECURE=1,
 Max-Age = the session length) and `owm_csrf` (readable by the page's scripts,
-same flags otherwise), see `owm.api.csrf`.
+same flags otherwise), see `owm.http.csrf`.
 """
 
 from __future__ import annotations
