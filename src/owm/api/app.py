@@ -26,9 +26,9 @@ from owm import __version__
 from owm.api.cds import audit_recorder, cds_config_from_env, cds_router
 from owm.api.docs import install_docs
 from owm.api.routes import ROUTERS
-from owm.api.runtime import Runtime
 from owm.http.errors import install_error_handlers
 from owm.http.ratelimit import LoginLimiter
+from owm.http.runtime import Runtime
 from owm.http.sessions import SessionSigner
 from owm.http.settings import ApiSettings, api_settings_from_env
 from owm.http.write_gate import WriteGate

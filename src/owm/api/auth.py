@@ -15,9 +15,9 @@ from datetime import timedelta
 
 from starlette.responses import Response
 
-from owm.api.runtime import Runtime
 from owm.http.csrf import set_csrf_cookie
 from owm.http.errors import TooManyAttempts, Unauthorized
+from owm.http.runtime import Runtime
 from owm.http.sessions import (
     SESSION_TOKEN_NAME,
     SessionData,

@@ -21,9 +21,9 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from owm.api.runtime import Runtime
 from owm.http.csrf import SAFE_METHODS, check_csrf
 from owm.http.errors import Unauthorized
+from owm.http.runtime import Runtime
 from owm.http.sessions import SESSION_COOKIE, SessionData
 from owm.service.actor import Actor
 from owm.service.errors import AuthenticationFailed

@@ -29,9 +29,9 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from owm.api.runtime import Runtime
 from owm.http.csrf import SAFE_METHODS, check_csrf
 from owm.http.errors import CsrfFailed
+from owm.http.runtime import Runtime
 from owm.http.sessions import SESSION_COOKIE
 from owm.service.actor import Actor
 from owm.service.errors import AuthenticationFailed
