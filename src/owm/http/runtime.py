@@ -1,7 +1,7 @@
 """What one running app holds: settings, the database engine, the clock, the login limiter.
 
 Why one object: the app factory makes it once and every request reaches it through
-`request.app.state.owm` (see `owm.api.deps`), so two apps in one process (tests, a
+`request.app.state.owm` (see `owm.http.deps`), so two apps in one process (tests, a
 benchmark) never share a database or a limiter by accident.
 """
 

@@ -17,8 +17,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from owm.api.auth import end_session, sign_in, start_session
-from owm.api.deps import CheckedSession, ClientAddress, OptionalUser, RuntimeDep
 from owm.http.csrf import CSRF_COOKIE, set_csrf_cookie
+from owm.http.deps import CheckedSession, ClientAddress, OptionalUser, RuntimeDep
 from owm.http.errors import TooManyAttempts, Unauthorized
 from owm.http.runtime import Runtime
 from owm.http.sessions import new_csrf_token

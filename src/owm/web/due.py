@@ -28,8 +28,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from owm.api.deps import RuntimeDep
 from owm.clinical import Recommendation
+from owm.http.deps import RuntimeDep
 from owm.service.assignments import current_assignments
 from owm.service.errors import ServiceError
 from owm.service.handoff import handoff_report

@@ -26,11 +26,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from owm.api.deps import RuntimeDep
 from owm.clinical import Protocol, Recommendation
 from owm.clinical.instruments import COWS, OOWS, POSS, RASS, SOWS, news2
 from owm.clinical.pk import Model
 from owm.clinical.state import MEDICATION_CLASSES, SIDE_EFFECTS, SYMPTOMS
+from owm.http.deps import RuntimeDep
 from owm.http.runtime import Runtime
 from owm.service.acknowledgements import acknowledge_finding
 from owm.service.assessments import record_assessment

@@ -23,8 +23,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from owm.api.deps import UowDep
 from owm.clinical.state import ALLERGIES, CONDITIONS, HISTORY
+from owm.http.deps import UowDep
 from owm.service.admission import admit
 from owm.service.errors import InputError, ServiceError
 from owm.service.queries import get_episode, get_patient

@@ -18,7 +18,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from owm.api.deps import UowDep
+from owm.http.deps import UowDep
 from owm.service.errors import NotFound, ServiceError
 from owm.service.medication_record import medication_records
 from owm.service.permissions import Permission, allowed
