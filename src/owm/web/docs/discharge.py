@@ -27,8 +27,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from owm.api.auth import end_session
 from owm.http.deps import CurrentSession, RuntimeDep, UowDep
+from owm.http.signin import end_session
 from owm.service.discharge import discharge
 from owm.service.errors import Conflict, InputError, ServiceError
 from owm.service.queries import episode_record
