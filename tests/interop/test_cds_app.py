@@ -32,10 +32,10 @@ from cds_helpers import (
 )
 from sqlalchemy import text
 
-from owm.api.app import create_app
 from owm.api.cds.replay import SWEEP_SECONDS, DatabaseReplays
 from owm.fhir.codes import EXT
 from owm.fhir.identity import IDENTIFIER_TYPE
+from owm.http.app import create_app
 from owm.http.settings import ApiSettings
 from owm.service import admission, users, wards
 from owm.service.actor import Actor

@@ -61,7 +61,7 @@ def run_server(
             "Use PostgreSQL (OWM_DATABASE_URL) for several workers or machines.\n"
         )
     uvicorn.run(
-        "owm.api.app:create_app",
+        "owm.http.app:create_app",
         factory=True,
         host=host,
         port=port,

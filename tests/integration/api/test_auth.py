@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from owm.api.app import create_app
+from owm.http.app import create_app
 from owm.http.ratelimit import LoginLimiter
 from owm.service import users
 
