@@ -43,7 +43,7 @@ import uvicorn
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
 
-from owm.api.cds import CdsConfig, ClientConfig, cds_router
+from owm.cds import CdsConfig, ClientConfig, cds_router
 from owm.fhir import importer
 
 ROOT = Path(__file__).resolve().parents[1]

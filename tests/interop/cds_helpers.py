@@ -27,8 +27,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from owm.api.cds import CdsConfig, cds_router
-from owm.api.cds.feedback import FeedbackRecorder
+from owm.cds import CdsConfig, cds_router
+from owm.cds.feedback import FeedbackRecorder
 
 CONFORMANCE = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "opioid-cds-rec11"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
@@ -394,8 +394,8 @@ CONFORMANCE_FHIR = "http://localhost:8080/fhir"
 def trusting(signer: Signer, fhir_servers: tuple[str, ...] = (), **config: Any) -> CdsConfig:
     """A configuration that trusts ISSUER with `signer`'s key (inline JWK Set), whose calls
     may name the conformance requests' FHIR server and `fhir_servers`."""
-    from owm.api.cds import ClientConfig
-    from owm.api.cds.config import fhir_server_url
+    from owm.cds import ClientConfig
+    from owm.cds.config import fhir_server_url
 
     servers = frozenset(
         url for url in map(fhir_server_url, (CONFORMANCE_FHIR, *fhir_servers)) if url is not None
@@ -423,7 +423,7 @@ class FhirPatient:
 
     def prefetch(self) -> dict[str, Any]:
         """The resources as owm's prefetch keys would carry them."""
-        from owm.api.cds.prefetch import TEMPLATES
+        from owm.cds.prefetch import TEMPLATES
 
         by_key = {
             "Patient": "patient",

@@ -32,7 +32,7 @@ from cds_helpers import (
 )
 from sqlalchemy import text
 
-from owm.api.cds.replay import SWEEP_SECONDS, DatabaseReplays
+from owm.cds.replay import SWEEP_SECONDS, DatabaseReplays
 from owm.fhir.codes import EXT
 from owm.fhir.identity import IDENTIFIER_TYPE
 from owm.http.app import create_app

@@ -15,8 +15,8 @@ import pytest
 from cds_helpers import ISSUER, Caller, Signer, hook_request, medication_request, owm_cds, trusting
 from sqlalchemy import text
 
-from owm.api.cds import FeedbackRecord, audit_recorder
-from owm.api.cds.prefetch import TEMPLATES
+from owm.cds import FeedbackRecord, audit_recorder
+from owm.cds.prefetch import TEMPLATES
 from owm.store.audit import verify
 from owm.store.uow import session_factory
 

@@ -36,7 +36,7 @@ def run_server(
     """Check the settings, migrate, warn about unsafe settings, and serve until stopped."""
     import uvicorn
 
-    from owm.api.cds import ConfigError, cds_config_from_env
+    from owm.cds import ConfigError, cds_config_from_env
     from owm.store.migrate import migrate
 
     if log_level not in LOG_LEVELS:

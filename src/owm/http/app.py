@@ -8,7 +8,7 @@ migrate the database; `owm serve` does that before it starts the workers.
 What it assembles: one router per resource under `/api` (each route parses,
 calls one service function and renders; services own their transactions), the
 error handlers (one error shape, see `owm.http.errors`), the CDS Hooks service
-(`owm.api.cds`, configured from the environment), the ward's pages (`owm.web`:
+(`owm.cds`, configured from the environment), the ward's pages (`owm.web`:
 sign-in at `/login`, the board at `/`, patients, documents), the OpenAPI
 document at `/openapi.json` and its documentation at `/docs`, served from
 vendored files.
@@ -23,9 +23,9 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from owm import __version__
-from owm.api.cds import audit_recorder, cds_config_from_env, cds_router
 from owm.api.docs import install_docs
 from owm.api.routes import ROUTERS
+from owm.cds import audit_recorder, cds_config_from_env, cds_router
 from owm.http.errors import install_error_handlers
 from owm.http.ratelimit import LoginLimiter
 from owm.http.runtime import Runtime

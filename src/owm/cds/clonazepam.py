@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from owm.api.cds.medicines import RXNORM, about_other_patient
-from owm.api.cds.prefetch import Found
+from owm.cds.medicines import RXNORM, about_other_patient
+from owm.cds.prefetch import Found
 from owm.clinical import Protocol, Recommendation, evaluate
 from owm.clinical.findings import iso
 from owm.fhir import BundleError, import_bundle

@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from owm.api.cds.auth import CdsClient
+from owm.cds.auth import CdsClient
 from owm.clinical.findings import iso
 
 __all__ = ["FeedbackRecord", "FeedbackRecorder", "IssuedCard", "IssuedCards", "audit_recorder"]

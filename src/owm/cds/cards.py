@@ -38,9 +38,9 @@ from decimal import Decimal
 from typing import Any, Literal
 from urllib.parse import quote
 
-from owm.api.cds.clonazepam import Evaluation
-from owm.api.cds.medicines import Medicine, MedicineSet, dose_mg
-from owm.api.cds.schemas import Action, Card, Coding, Link, Source, Suggestion
+from owm.cds.clonazepam import Evaluation
+from owm.cds.medicines import Medicine, MedicineSet, dose_mg
+from owm.cds.schemas import Action, Card, Coding, Link, Source, Suggestion
 from owm.clinical import Recommendation
 from owm.clinical.findings import iso, mg_text
 from owm.fhir.codes import OWM, SYSTEM, UCUM

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from owm.api.cds.prefetch import Found, resources_in
+from owm.cds.prefetch import Found, resources_in
 from owm.terminology import classify, ingredient_name
 
 __all__ = [

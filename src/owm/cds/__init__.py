@@ -7,9 +7,9 @@ endpoints. `cds_config_from_env()` reads the trusted EHRs and settings
 (`config`); `audit_recorder(sessions)` stores feedback in the audit trail.
 """
 
-from owm.api.cds.config import CdsConfig, ClientConfig, ConfigError, cds_config_from_env
-from owm.api.cds.feedback import FeedbackRecord, FeedbackRecorder, audit_recorder
-from owm.api.cds.router import SERVICES, cds_router
+from owm.cds.config import CdsConfig, ClientConfig, ConfigError, cds_config_from_env
+from owm.cds.feedback import FeedbackRecord, FeedbackRecorder, audit_recorder
+from owm.cds.router import SERVICES, cds_router
 
 __all__ = [
     "SERVICES",

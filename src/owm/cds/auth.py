@@ -16,7 +16,7 @@ Bearer <JWT>`. owm accepts it only when all of these hold; anything else is 401:
   than the configured maximum lifetime ahead), `iat` not in the future (both with a
   small leeway); `aud` is the URL of the endpoint called;
 - the `jti` was not seen before from this issuer. Seen ids are remembered until
-  their token expires (`owm.api.cds.replay`): in the database when the service has
+  their token expires (`owm.cds.replay`): in the database when the service has
   one, so every server process and machine shares the memory; otherwise per process.
 """
 
@@ -35,9 +35,9 @@ import jwt
 from jwt.exceptions import PyJWTError
 from starlette.concurrency import run_in_threadpool
 
-from owm.api.cds.config import CdsConfig, ClientConfig, is_loopback
-from owm.api.cds.http import http_client
-from owm.api.cds.replay import MemoryReplays, ReplayStore
+from owm.cds.config import CdsConfig, ClientConfig, is_loopback
+from owm.cds.http import http_client
+from owm.cds.replay import MemoryReplays, ReplayStore
 
 __all__ = ["ALGORITHMS", "UNVERIFIED", "CdsClient", "ClientAuthError", "JwtVerifier"]
 

@@ -28,15 +28,15 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from owm.api.cds.auth import CdsClient, ClientAuthError, JwtVerifier
-from owm.api.cds.cards import CardContext, clonazepam_card, concurrency_card
-from owm.api.cds.clonazepam import Evaluation, evaluate_fhir
-from owm.api.cds.config import CdsConfig, cds_config_from_env, fhir_server_url, is_loopback
-from owm.api.cds.feedback import FeedbackRecord, FeedbackRecorder, IssuedCard, IssuedCards
-from owm.api.cds.medicines import read_medicines
-from owm.api.cds.prefetch import TEMPLATES, DataUnavailable, Found, collect
-from owm.api.cds.replay import DatabaseReplays
-from owm.api.cds.schemas import (
+from owm.cds.auth import CdsClient, ClientAuthError, JwtVerifier
+from owm.cds.cards import CardContext, clonazepam_card, concurrency_card
+from owm.cds.clonazepam import Evaluation, evaluate_fhir
+from owm.cds.config import CdsConfig, cds_config_from_env, fhir_server_url, is_loopback
+from owm.cds.feedback import FeedbackRecord, FeedbackRecorder, IssuedCard, IssuedCards
+from owm.cds.medicines import read_medicines
+from owm.cds.prefetch import TEMPLATES, DataUnavailable, Found, collect
+from owm.cds.replay import DatabaseReplays
+from owm.cds.schemas import (
     Card,
     CardsResponse,
     DiscoveryResponse,
@@ -44,13 +44,13 @@ from owm.api.cds.schemas import (
     HookRequest,
     ServiceDescription,
 )
-from owm.api.cds.ward import OwmPatient, WardDirectory
+from owm.cds.ward import OwmPatient, WardDirectory
 from owm.clinical import Protocol, default_protocol
 from owm.fhir.identity import medical_record_number
 
 __all__ = ["SERVICES", "Service", "cds_router"]
 
-logger = logging.getLogger("owm.api.cds")
+logger = logging.getLogger("owm.cds")
 
 Clock = Callable[[], datetime]
 

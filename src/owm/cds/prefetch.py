@@ -35,8 +35,8 @@ from typing import Any
 
 import httpx
 
-from owm.api.cds.http import http_client
-from owm.api.cds.schemas import HookRequest
+from owm.cds.http import http_client
+from owm.cds.schemas import HookRequest
 
 __all__ = [
     "TEMPLATES",
