@@ -448,7 +448,7 @@ def test_the_plain_path_and_the_typer_command_answer_alike(
 ) -> None:
     from typer.testing import CliRunner
 
-    from owm.cli import app
+    from owm.cli.app import app
 
     plain = owm(*args, stdin=stdin)
     typer_run = CliRunner().invoke(app, args, input=stdin, env={"COLUMNS": "120", "NO_COLOR": "1"})

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from owm.cli import app
+from owm.cli.app import app
 from owm.clinical import default_protocol, evaluate, parse_state
 
 VIGNETTES = Path(__file__).resolve().parents[1].parent / "shared" / "vignettes"

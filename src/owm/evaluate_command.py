@@ -1,9 +1,9 @@
 """`owm evaluate`, the work itself, without the command-line framework.
 
-Why apart from `owm.cli`: scripts and other programs run `owm evaluate` once per
+Why apart from `owm.cli.app`: scripts and other programs run `owm evaluate` once per
 decision, so its start-up time is the decision's latency. The plain forms of the
 command (see `owm.launch`) run this module directly and never load Typer; the
-Typer command in `owm.cli` calls the same `run`, so both give the same output,
+Typer command in `owm.cli.app` calls the same `run`, so both give the same output,
 exit status and messages.
 
 Bad input raises `BadInput`; the caller prints its message on stderr and exits

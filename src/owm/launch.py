@@ -6,7 +6,7 @@ in exactly that shape (options before or after STATE, `--opt value` or
 `--opt=value`, each at most once) goes straight to `owm.evaluate_command.run`:
 Typer and its dependencies cost more start-up time than the decision itself.
 Everything else (other commands, --help, --fhir, anything unusual) goes to the
-Typer application in `owm.cli`, which calls the same `run`.
+Typer application in `owm.cli.app`, which calls the same `run`.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def main() -> None:
     """Run `owm` with the command line in sys.argv."""
     plain = plain_evaluate(sys.argv[1:])
     if plain is None:
-        from owm.cli import main as full
+        from owm.cli.app import main as full
 
         full()
         return

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from owm.cli import app
+from owm.cli.app import app
 from owm.demo import DEMO_USERS, populate
 from owm.service import users
 from owm.service.recommendation import get_recommendation

@@ -12,7 +12,7 @@ import pytest
 from fhir_cases import vignette_state, vignette_states
 from typer.testing import CliRunner
 
-from owm.cli import app
+from owm.cli.app import app
 from owm.clinical import default_protocol, parse_state
 from owm.fhir import export_state
 from owm.fhir.codes import SYSTEM
@@ -84,7 +84,7 @@ def test_a_document_that_is_not_a_bundle_exits_2(document: Any, tmp_path: Path) 
 def test_the_installed_command_reads_a_bundle_from_standard_input() -> None:
     document = vignette_state("07-methadone-escalate")
     done = subprocess.run(
-        [sys.executable, "-m", "owm.cli", "evaluate", "--fhir", "-"],
+        [sys.executable, "-m", "owm.cli.app", "evaluate", "--fhir", "-"],
         input=json.dumps(_bundle(document)),
         capture_output=True,
         text=True,

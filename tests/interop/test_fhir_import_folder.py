@@ -20,7 +20,7 @@ from fhir_cases import vignette_state, vignette_states
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from owm.cli import app
+from owm.cli.app import app
 from owm.clinical import default_protocol, parse_state
 from owm.fhir import export_state
 from owm.fhir.codes import SYSTEM
