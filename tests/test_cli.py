@@ -362,7 +362,7 @@ def test_text_shows_the_taper_plan() -> None:
     ],
 )
 def test_plain_evaluate_command_lines(args: list[str], expected: tuple[Any, ...]) -> None:
-    from owm.launch import plain_evaluate
+    from owm.cli.launch import plain_evaluate
 
     assert plain_evaluate(args) == expected
 
@@ -386,7 +386,7 @@ def test_plain_evaluate_command_lines(args: list[str], expected: tuple[Any, ...]
     ],
 )
 def test_anything_else_goes_to_the_typer_application(args: list[str]) -> None:
-    from owm.launch import plain_evaluate
+    from owm.cli.launch import plain_evaluate
 
     assert plain_evaluate(args) is None
 
@@ -395,7 +395,7 @@ def test_the_plain_evaluate_loads_no_command_line_framework() -> None:
     code = (
         "import sys\n"
         f"sys.argv = ['owm', 'evaluate', {str(EXAMPLE)!r}]\n"
-        "from owm.launch import main\n"
+        "from owm.cli.launch import main\n"
         "main()\n"
         "loaded = sorted(m for m in ('typer', 'click', 'rich', 'numpy', 'sqlalchemy', 'fastapi')"
         " if m in sys.modules)\n"

@@ -2,7 +2,7 @@
 
 Why apart from `owm.cli.app`: scripts and other programs run `owm evaluate` once per
 decision, so its start-up time is the decision's latency. The plain forms of the
-command (see `owm.launch`) run this module directly and never load Typer; the
+command (see `owm.cli.launch`) run this module directly and never load Typer; the
 Typer command in `owm.cli.app` calls the same `run`, so both give the same output,
 exit status and messages.
 

@@ -90,7 +90,7 @@ def evaluate(
     ] = None,
 ) -> None:
     """What the protocol allows now for one patient's state, and why."""
-    # the same work as the plain forms that owm.launch runs without Typer
+    # the same work as the plain forms that owm.cli.launch runs without Typer
     try:
         evaluate_command.run(state, protocol, output, fhir, timezone)
     except evaluate_command.BadInput as error:
