@@ -3,7 +3,7 @@
     owm evaluate STATE [--protocol FILE] [--format json|text]
 
 in exactly that shape (options before or after STATE, `--opt value` or
-`--opt=value`, each at most once) goes straight to `owm.evaluate_command.run`:
+`--opt=value`, each at most once) goes straight to `owm.cli.evaluate.run`:
 Typer and its dependencies cost more start-up time than the decision itself.
 Everything else (other commands, --help, --fhir, anything unusual) goes to the
 Typer application in `owm.cli.app`, which calls the same `run`.
@@ -52,7 +52,7 @@ def main() -> None:
 
         full()
         return
-    from owm.evaluate_command import BAD_INPUT, BadInput, run
+    from owm.cli.evaluate import BAD_INPUT, BadInput, run
 
     try:
         run(*plain)
