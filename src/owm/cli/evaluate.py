@@ -100,6 +100,6 @@ def run(
     if output == "json":
         sys.stdout.write(json.dumps(recommendation.to_json(), indent=2) + "\n")
     else:
-        from owm.textreport import print_recommendation
+        from owm.cli.textreport import print_recommendation
 
         print_recommendation(recommendation, parsed.ward.timezone)
