@@ -154,7 +154,7 @@ def serve(
     ] = "info",
 ) -> None:
     """Migrate the database (OWM_DATABASE_URL, default SQLite in ./var) and run the server."""
-    from owm.api.serve import run_server
+    from owm.cli.serve import run_server
 
     run_server(host=host, port=port, workers=workers, log_level=log_level, fail=fail)
 
