@@ -15,8 +15,8 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from owm.api.token_command import user_token
 from owm.cli import evaluate as evaluate_command
+from owm.cli.token import user_token
 from owm.fhir.import_command import import_folder
 from owm.service.commands import audit_app, demo, user_app
 
