@@ -16,8 +16,8 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from owm.cli import evaluate as evaluate_command
+from owm.cli.import_folder import import_folder
 from owm.cli.token import user_token
-from owm.fhir.import_command import import_folder
 from owm.service.commands import audit_app, demo, user_app
 
 __all__ = ["app", "main"]
