@@ -153,7 +153,7 @@ def test_the_demo_fills_the_ward_once_and_covers_every_action(database):
 
 
 def test_audit_verify_shows_a_progress_bar_on_long_chains(database, monkeypatch):
-    import owm.service.commands as commands
+    import owm.cli.ward as commands
 
     world = make_world(database)
     world.ready_for_dose(world.admit())

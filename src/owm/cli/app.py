@@ -18,7 +18,7 @@ import typer
 from owm.cli import evaluate as evaluate_command
 from owm.cli.import_folder import import_folder
 from owm.cli.token import user_token
-from owm.service.commands import audit_app, demo, user_app
+from owm.cli.ward import audit_app, demo, user_app
 
 __all__ = ["app", "main"]
 
@@ -32,7 +32,7 @@ app = typer.Typer(
 )
 protocol_app = typer.Typer(help="The protocol in force.", no_args_is_help=True)
 app.add_typer(protocol_app, name="protocol")
-# Ward commands (owm.service.commands imports only typer at the top; each command
+# Ward commands (owm.cli.ward imports only typer at the top; each command
 # imports the database code when it runs).
 app.add_typer(audit_app, name="audit")
 app.add_typer(user_app, name="user")
