@@ -8,7 +8,7 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from owm.cli.app import app
-from owm.demo import DEMO_USERS, populate
+from owm.cli.demo import DEMO_USERS, populate
 from owm.service import users
 from owm.service.recommendation import get_recommendation
 

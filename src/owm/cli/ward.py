@@ -131,7 +131,7 @@ def user_add(
 def demo() -> None:
     """Fill the database with a demo ward: users for each role and about ten patients whose
     histories cover every action. Running it again adds nothing twice."""
-    from owm.demo import DEMO_USERS, populate
+    from owm.cli.demo import DEMO_USERS, populate
 
     url = _url()
     report = populate(url)
