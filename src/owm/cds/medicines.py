@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
-MOUD = frozenset({"methadone", "buprenorphine"})
+MOUD = frozenset({"methadone", "buprenorphine"})  # vocab: MOUD medicines
 """Medicines for opioid use disorder: owm never suggests stopping or cancelling them."""
 
 _MEDICINE_TYPES = ("MedicationRequest", "MedicationStatement")

@@ -62,8 +62,9 @@ from owm.store.models import OUTCOMES, Administration, Episode, Hold, Recommenda
 from owm.store.types import mg_to_ug
 from owm.store.uow import UnitOfWork
 
-__all__ = ["ROUTES", "give_dose", "hold_dose", "record_administration"]
+__all__ = ["OUTCOMES", "ROUTES", "give_dose", "hold_dose", "record_administration"]
 
+# vocab: OUTCOMES (from the store) and ROUTES are the values a dose record accepts
 ROUTES: tuple[str, ...] = ("oral", "sublingual", "intravenous", "intramuscular", "rectal")
 BLOCKING_ACTIONS = ("emergency", "contraindicated", "hold", "escalate", "not-indicated")
 

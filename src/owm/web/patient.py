@@ -29,13 +29,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from owm.clinical import Protocol, Recommendation
 from owm.clinical.instruments import COWS, OOWS, POSS, RASS, SOWS, news2
 from owm.clinical.pk import Model
+from owm.clinical.protocol import CONSCIOUSNESS  # vocab: consciousness levels
 from owm.clinical.state import MEDICATION_CLASSES, SIDE_EFFECTS, SYMPTOMS
 from owm.http.deps import RuntimeDep
 from owm.http.runtime import Runtime
 from owm.service.acknowledgements import acknowledge_finding
 from owm.service.assessments import record_assessment
 from owm.service.assignments import assign_nurse, assignment_history
-from owm.service.dosing import give_dose, hold_dose
+from owm.service.dosing import OUTCOMES, give_dose, hold_dose
 from owm.service.errors import Conflict, DoseRefused, InputError, NotFound, ServiceError
 from owm.service.medications import record_medication, stop_medication
 from owm.service.observations import record_sedation, record_vitals
@@ -99,8 +100,6 @@ _DONE = {
     "hold": "Dose held, with the reason.",
     "acknowledge": "Acknowledgement recorded.",
 }
-_CONSCIOUSNESS = ("alert", "confusion", "voice", "pain", "unresponsive")
-_OUTCOMES = ("given", "partial", "vomited", "refused")
 CHART_HOURS_BACK = 72
 CHART_HOURS_AHEAD = 12
 
@@ -284,8 +283,8 @@ def _context(
         "symptom_codes": SYMPTOMS,
         "side_effect_codes": SIDE_EFFECTS,
         "medication_classes": MEDICATION_CLASSES,
-        "consciousness_levels": _CONSCIOUSNESS,
-        "outcomes": _OUTCOMES,
+        "consciousness_levels": CONSCIOUSNESS,
+        "outcomes": OUTCOMES,
         "keys": keys,
         "form": state,
         "notice": notice,

@@ -19,8 +19,7 @@ from owm.api.schemas.common import (
     codes,
 )
 from owm.clinical.state import ADMINISTERED_DRUGS
-from owm.service.dosing import ROUTES
-from owm.store.models import OUTCOMES
+from owm.service.dosing import OUTCOMES, ROUTES
 
 __all__ = [
     "AdministrationIn",

@@ -11,6 +11,7 @@ from pydantic import AwareDatetime, Field, StrictBool, StrictInt
 
 from owm.api.schemas.common import DecimalIn, EntryOut, LongText, RecordInput, codes
 from owm.clinical.instruments import INSTRUMENTS, POSS, RASS
+from owm.clinical.protocol import CONSCIOUSNESS  # vocab: consciousness levels
 from owm.clinical.state import SIDE_EFFECTS, SYMPTOMS
 
 __all__ = [
@@ -28,7 +29,6 @@ __all__ = [
     "VitalSignsOut",
 ]
 
-CONSCIOUSNESS = ("alert", "confusion", "voice", "pain", "unresponsive")
 Measurement = Annotated[StrictInt, Field(ge=0, le=1000)]
 
 

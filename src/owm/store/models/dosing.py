@@ -22,7 +22,7 @@ from owm.store.types import Micrograms
 
 __all__ = ["OUTCOMES", "Acknowledgement", "Administration", "EscalationContact", "Hold"]
 
-OUTCOMES: tuple[str, ...] = ("given", "partial", "vomited", "refused")
+OUTCOMES: tuple[str, ...] = ("given", "partial", "vomited", "refused")  # vocab: dose outcomes
 
 
 class Administration(ClinicalEntry, Base):

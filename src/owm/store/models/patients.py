@@ -45,6 +45,7 @@ __all__ = [
     "PatientDetails",
 ]
 
+# vocab: settings, first-line choices and MOUD referrals
 SETTINGS: tuple[str, ...] = ("inpatient", "residential", "outpatient")
 FIRST_LINE_CHOICES: tuple[str, ...] = ("methadone", "buprenorphine", "declined", "undecided")
 MOUD_REFERRALS: tuple[str, ...] = ("methadone", "buprenorphine", "declined", "already-on-moud")
