@@ -47,9 +47,9 @@ from owm.cds import CdsConfig, ClientConfig, cds_router
 from owm.fhir import importer
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-REC11 = SHARED / "conformance" / "opioid-cds-rec11" / "request-benzo-trigger-with-opioid.json"
-VIGNETTE = SHARED / "vignettes" / "01-base-give.json"
+DATA = ROOT / "tests" / "data"
+REC11 = DATA / "conformance" / "opioid-cds-rec11" / "request-benzo-trigger-with-opioid.json"
+VIGNETTE = DATA / "vignettes" / "01-base-give.json"
 ISSUER = "https://ehr.bench.example"
 TARGET_P99_MS = 20.0
 
@@ -144,7 +144,7 @@ def _database_app(folder: Path, config: CdsConfig, at: Any) -> tuple[Any, FastAP
         protocol_id="clonazepam-adjunct",
     )
     app = FastAPI()
-    app.include_router(cds_router(config, clock=lambda: at, sessions=sessions))
+    app.include_router(cds_router(config, clock=lambda: at, uow=lambda: UnitOfWork(sessions)))
     return engine, app
 
 

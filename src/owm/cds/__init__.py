@@ -4,7 +4,7 @@
 application root): discovery at `GET /cds-services`, the services
 `owm-order-select`, `owm-order-sign` and `owm-patient-view`, and their feedback
 endpoints. `cds_config_from_env()` reads the trusted EHRs and settings
-(`config`); `audit_recorder(sessions)` stores feedback in the audit trail.
+(`config`); `audit_recorder(uow)` stores feedback in the audit trail.
 """
 
 from owm.cds.config import CdsConfig, ClientConfig, ConfigError, cds_config_from_env

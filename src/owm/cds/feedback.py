@@ -4,8 +4,8 @@ A CDS client POSTs `{"feedback": [...]}` to `/cds-services/{id}/feedback`: a car
 was accepted (with the suggestions taken) or overridden (with a reason and a
 comment, when given). Each item becomes one `FeedbackRecord`; the router hands
 them to an injected recorder, so the HTTP layer does not know where they go.
-`audit_recorder` writes them into the hash-chained audit trail
-(`owm.store.audit`), all items of one request in one transaction.
+`audit_recorder` writes them into the hash-chained audit trail through the
+service layer, all items of one request in one transaction.
 
 Card uuids are derived from service, patient and finding (see `cards`), so a
 uuid alone does not say which patient it was about; `IssuedCards` remembers the
@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from owm.cds.auth import CdsClient
 from owm.clinical.findings import iso
+from owm.http.runtime import UowFactory
+from owm.service.cds_hooks import CdsFeedback, record_cds_feedback
 
 __all__ = ["FeedbackRecord", "FeedbackRecorder", "IssuedCard", "IssuedCards", "audit_recorder"]
 
@@ -108,35 +108,29 @@ FeedbackRecorder = Callable[[Sequence[FeedbackRecord]], None]
 """Stores feedback records; raises to make the request fail (nothing half-stored)."""
 
 
-def audit_recorder(sessions: sessionmaker[Session]) -> FeedbackRecorder:
+def audit_recorder(uow: UowFactory) -> FeedbackRecorder:
     """A recorder that appends one audit entry per record, all in one transaction.
 
-    Entries: action `cds-feedback-accepted` / `cds-feedback-overridden`, record
-    type `cds-card`, record id the card uuid, who = the CDS client (`cds:<iss>`,
-    role `cds-client`, no owm user), at = when owm received it.
+    Entries (`owm.service.cds_hooks.record_cds_feedback`): action
+    `cds-feedback-accepted` / `cds-feedback-overridden`, record type `cds-card`,
+    record id the card uuid, who = the CDS client (`cds:<iss>`, role `cds-client`,
+    no owm user), at = when owm received it.
     """
-    from owm.store.audit import AuditWho, append
-    from owm.store.uow import UnitOfWork
 
     def record(records: Sequence[FeedbackRecord]) -> None:
-        with UnitOfWork(sessions) as uow:
-            for item in records:
-                who = AuditWho(
-                    user_id=None,
-                    username=f"cds:{item.client.iss}"[:100],
-                    role="cds-client",
-                    client_address=(item.client_address or None) and item.client_address[:100],
+        record_cds_feedback(
+            uow(),
+            [
+                CdsFeedback(
+                    issuer=item.client.iss,
+                    client_address=item.client_address,
+                    outcome=item.outcome,
+                    card=item.card,
+                    received_at=item.received_at,
+                    content=item.to_json(),
                 )
-                append(
-                    uow.session,
-                    who,
-                    action=f"cds-feedback-{item.outcome}",
-                    record_type="cds-card",
-                    record_id=item.card[:60],
-                    before=None,
-                    after=item.to_json(),
-                    at=item.received_at,
-                )
-            uow.commit()
+                for item in records
+            ],
+        )
 
     return record

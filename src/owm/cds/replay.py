@@ -6,24 +6,22 @@ Two stores, one rule ("accept (iss, jti) once until the token expires"):
   the benchmark, a single process). With several processes a captured token
   could be replayed once against each of them.
 - `DatabaseReplays`: the `cds_seen_token` table, shared by every process and
-  machine on the same database. The row's key is the SHA-256 of issuer and jti
-  and is the primary key, so two processes accepting the same token at the same
-  moment collide on it and only one wins. Rows whose token has expired are
-  deleted now and then (at most once a minute per process).
+  machine on the same database (`owm.service.cds_hooks.accept_token_once`: two
+  processes accepting the same token at the same moment collide on its key and
+  only one wins). Rows whose token has expired are deleted now and then (at most
+  once a minute per process).
 
 `cds_router` uses the database store whenever it is given a database.
 """
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from datetime import UTC, datetime
 from typing import Protocol
 
-from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from owm.http.runtime import UowFactory
+from owm.service.cds_hooks import accept_token_once
 
 __all__ = ["SWEEP_SECONDS", "DatabaseReplays", "MemoryReplays", "ReplayStore"]
 
@@ -66,17 +64,13 @@ class MemoryReplays:
         return len(self._seen)
 
 
-def token_key(iss: str, jti: str) -> str:
-    return hashlib.sha256(f"{iss}\n{jti}".encode()).hexdigest()
-
-
 class DatabaseReplays:
     """Seen `jti` values in the database (table `cds_seen_token`), shared by all processes."""
 
     blocking = True
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
-        self.sessions = sessions
+    def __init__(self, uow: UowFactory) -> None:
+        self.uow = uow
         self._next_sweep = 0.0
         self._lock = threading.Lock()
 
@@ -88,25 +82,11 @@ class DatabaseReplays:
             return True
 
     def first_use(self, iss: str, jti: str, exp: float, now: float) -> bool:
-        from owm.store.models import CdsSeenToken
-        from owm.store.uow import UnitOfWork
-
-        key = token_key(iss, jti)
-        moment = datetime.fromtimestamp(now, UTC)
-        expires = datetime.fromtimestamp(exp, UTC)
-        try:
-            with UnitOfWork(self.sessions) as uow:
-                session = uow.session
-                if self._sweep_due(now):
-                    session.execute(delete(CdsSeenToken).where(CdsSeenToken.expires_at <= moment))
-                row = session.get(CdsSeenToken, key)
-                if row is not None:
-                    if row.expires_at > moment:
-                        return False
-                    row.expires_at = expires
-                else:
-                    session.add(CdsSeenToken(key=key, expires_at=expires))
-                uow.commit()
-        except IntegrityError:
-            return False  # another process accepted the same token a moment ago
-        return True
+        return accept_token_once(
+            self.uow(),
+            iss=iss,
+            jti=jti,
+            expires_at=datetime.fromtimestamp(exp, UTC),
+            now=datetime.fromtimestamp(now, UTC),
+            sweep=self._sweep_due(now),
+        )

@@ -11,7 +11,7 @@ cannot be had answers 412 (`prefetch`); bad input answers 422 naming the field.
 The router mounts at the application root (the paths are fixed by the
 specification).
 
-With a database (`sessions`), seen JWT ids are kept there (one memory for every
+With a database (`uow`), seen JWT ids are kept there (one memory for every
 server process), and cards link to owm's own patient with the EHR patient's MRN;
 the ward's time zone falls back to that patient's ward, or the only ward
 (`ward`).
@@ -25,7 +25,6 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
-from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from owm.cds.auth import CdsClient, ClientAuthError, JwtVerifier
@@ -47,6 +46,7 @@ from owm.cds.schemas import (
 from owm.cds.ward import OwmPatient, WardDirectory
 from owm.clinical import Protocol, default_protocol
 from owm.fhir.identity import medical_record_number
+from owm.http.runtime import UowFactory
 
 __all__ = ["SERVICES", "Service", "cds_router"]
 
@@ -131,10 +131,10 @@ def cds_router(
     record_feedback: FeedbackRecorder | None = None,
     clock: Clock = _system_clock,
     protocol: Protocol | None = None,
-    sessions: sessionmaker[Session] | None = None,
+    uow: UowFactory | None = None,
 ) -> APIRouter:
     """The CDS Hooks router. `record_feedback` stores feedback (503 without one);
-    `sessions` (owm's database) shares the replay memory across processes and lets
+    `uow` (owm's database, through the services) shares the replay memory across processes and lets
     cards link to owm's patient and use the ward's time zone."""
     config = config if config is not None else cds_config_from_env()
     protocol = protocol if protocol is not None else default_protocol()
@@ -148,9 +148,9 @@ def cds_router(
             "CDS Hooks: no trusted clients configured (OWM_CDS_CLIENTS): every hook call is 401 (discovery stays open)"
         )
     verifier = JwtVerifier(
-        config, replays=DatabaseReplays(sessions) if sessions is not None else None
+        config, replays=DatabaseReplays(uow) if uow is not None else None
     )
-    directory = WardDirectory(sessions) if sessions is not None else None
+    directory = WardDirectory(uow) if uow is not None else None
     issued = IssuedCards()
     router = APIRouter(tags=["cds-hooks"])
 

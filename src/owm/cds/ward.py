@@ -17,8 +17,8 @@ import threading
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from owm.http.runtime import UowFactory
+from owm.service.cds_hooks import patient_with_mrn, ward_timezones
 
 __all__ = ["WARDS_CACHE_SECONDS", "OwmPatient", "WardDirectory"]
 
@@ -36,34 +36,22 @@ class OwmPatient:
 class WardDirectory:
     """Looks up owm's patients by MRN and the ward time zone (see the module docstring)."""
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
-        self.sessions = sessions
+    def __init__(self, uow: UowFactory) -> None:
+        self.uow = uow
         self._zones: tuple[float, tuple[str, ...]] | None = None
         self._lock = threading.Lock()
 
     def patient(self, mrn: str) -> OwmPatient | None:
-        from owm.store.models import Patient, Ward
-        from owm.store.uow import UnitOfWork
-
-        with UnitOfWork(self.sessions).read() as uow:
-            row = uow.session.execute(
-                select(Patient.id, Ward.timezone)
-                .join(Ward, Ward.id == Patient.ward_id)
-                .where(Patient.mrn == mrn)
-            ).first()
-        return OwmPatient(id=row[0], timezone=row[1]) if row is not None else None
+        found = patient_with_mrn(self.uow(), mrn)
+        return OwmPatient(id=found.id, timezone=found.timezone) if found is not None else None
 
     def ward_zones(self) -> tuple[str, ...]:
         """The time zone of every ward (kept for WARDS_CACHE_SECONDS)."""
-        from owm.store.models import Ward
-        from owm.store.uow import UnitOfWork
-
         now = time.monotonic()
         with self._lock:
             if self._zones is not None and now - self._zones[0] < WARDS_CACHE_SECONDS:
                 return self._zones[1]
-        with UnitOfWork(self.sessions).read() as uow:
-            zones = tuple(uow.session.execute(select(Ward.timezone).order_by(Ward.id)).scalars())
+        zones = ward_timezones(self.uow())
         with self._lock:
             self._zones = (now, zones)
         return zones

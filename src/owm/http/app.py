@@ -97,9 +97,9 @@ def create_app(
     app.include_router(
         cds_router(
             cds_config_from_env(),
-            record_feedback=audit_recorder(runtime.sessions),
+            record_feedback=audit_recorder(runtime.uow),
             clock=runtime.clock,
-            sessions=runtime.sessions,
+            uow=runtime.uow,
         )
     )
     install_web(app)

@@ -7,6 +7,7 @@ benchmark) never share a database or a limiter by accident.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -18,7 +19,10 @@ from owm.http.settings import ApiSettings
 from owm.http.write_gate import GatedUnitOfWork, WriteGate
 from owm.store.uow import Clock, UnitOfWork
 
-__all__ = ["Runtime"]
+__all__ = ["Runtime", "UowFactory"]
+
+UowFactory = Callable[[], UnitOfWork]
+"""Makes a new unit of work: what an adapter is given to reach the services (`Runtime.uow`)."""
 
 
 @dataclass(frozen=True, slots=True)
