@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 from owm.cli.app import app
 from owm.clinical import default_protocol, evaluate, parse_state
 
-VIGNETTES = Path(__file__).resolve().parents[1].parent / "shared" / "vignettes"
+VIGNETTES = Path(__file__).resolve().parent / "data" / "vignettes"
 
 
 def _vignette_files() -> list[Path]:

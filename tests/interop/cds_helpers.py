@@ -18,7 +18,6 @@ import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import jwt
@@ -29,8 +28,8 @@ from fastapi.responses import JSONResponse
 
 from owm.cds import CdsConfig, cds_router
 from owm.cds.feedback import FeedbackRecorder
+from support.data import CONFORMANCE, VIGNETTES
 
-CONFORMANCE = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "opioid-cds-rec11"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 UCUM = "http://unitsofmeasure.org"
 SERVICE_FOR_HOOK = {
@@ -402,9 +401,6 @@ def trusting(signer: Signer, fhir_servers: tuple[str, ...] = (), **config: Any) 
     )
     client = ClientConfig(iss=ISSUER, jwks=signer.jwks, fhir_servers=servers)
     return CdsConfig(clients={ISSUER: client}, **config)
-
-
-VIGNETTES = Path(__file__).resolve().parents[3] / "shared" / "vignettes"
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Export to FHIR R4 and import back: the same state, the same recommendation.
 
-Every vignette's state (read from ../shared/vignettes, as the vignette test
+Every vignette's state (read from tests/data/vignettes, as the vignette test
 does) goes out as a Bundle, is validated by fhir.resources' R4B models after a
 trip through JSON text, comes back in, and must give exactly the same
 `owm-recommendation/1` document.
