@@ -81,7 +81,7 @@ def run(
     rules = protocol_from(protocol)
     document = read_json(source)
     if fhir:
-        from owm.fhir.evaluate import FhirInputError, state_from_bundle
+        from owm.cli.fhir_state import FhirInputError, state_from_bundle
 
         try:
             parsed = state_from_bundle(
