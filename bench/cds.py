@@ -45,6 +45,7 @@ from fastapi import FastAPI
 
 from owm.cds import CdsConfig, ClientConfig, cds_router
 from owm.fhir import importer
+from owm.terminology import TERMINOLOGY
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
@@ -84,7 +85,7 @@ def _clonazepam_request() -> tuple[dict[str, Any], Any]:
     from owm.fhir import export_state
 
     document = json.loads(VIGNETTE.read_text(encoding="utf-8"))
-    bundle = export_state(parse_state(document["state"], default_protocol()))
+    bundle = export_state(parse_state(document["state"], default_protocol()), terminology=TERMINOLOGY)
     patient = next(
         e["resource"]["id"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"
     )

@@ -456,10 +456,11 @@ def vignette_patient(name: str) -> FhirPatient:
 
     from owm.clinical import default_protocol, parse_state
     from owm.fhir import export_state
+    from owm.terminology import TERMINOLOGY
 
     document = json.loads((VIGNETTES / f"{name}.json").read_text(encoding="utf-8"))
     state = parse_state(document["state"], default_protocol())
-    bundle = export_state(state)
+    bundle = export_state(state, terminology=TERMINOLOGY)
     resources = [entry["resource"] for entry in bundle["entry"]]
     patient = next(r["id"] for r in resources if r["resourceType"] == "Patient")
     return FhirPatient(

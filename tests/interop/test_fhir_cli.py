@@ -16,6 +16,7 @@ from owm.cli.app import app
 from owm.clinical import default_protocol, parse_state
 from owm.fhir import export_state
 from owm.fhir.codes import SYSTEM
+from owm.terminology import TERMINOLOGY
 
 PROTOCOL = default_protocol()
 
@@ -27,7 +28,7 @@ def _write(tmp_path: Path, name: str, document: Any) -> str:
 
 
 def _bundle(document: dict[str, Any]) -> dict[str, Any]:
-    return export_state(parse_state(document, PROTOCOL))
+    return export_state(parse_state(document, PROTOCOL), terminology=TERMINOLOGY)
 
 
 @pytest.mark.parametrize(("name", "document"), vignette_states(), ids=lambda v: str(v)[:30])

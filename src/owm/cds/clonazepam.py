@@ -31,7 +31,7 @@ from owm.cds.prefetch import Found
 from owm.clinical import Protocol, Recommendation, evaluate
 from owm.clinical.findings import iso
 from owm.fhir import BundleError, import_bundle
-from owm.terminology import is_clonazepam
+from owm.service.terminology import TERMINOLOGY
 
 __all__ = ["READ_TYPES", "Evaluation", "evaluate_fhir"]
 
@@ -75,8 +75,8 @@ def _is_clonazepam_medicine(resource: dict[str, Any]) -> bool:
         [str(concept.get("text") or "")] + [str(c.get("display") or "") for c in codings]
     )
     codes = [str(c.get("code")) for c in codings if c.get("system") == RXNORM]
-    return any(is_clonazepam(rxnorm=code, name=names) for code in codes) or (
-        not codes and is_clonazepam(name=names)
+    return any(TERMINOLOGY.is_clonazepam(rxnorm=code, name=names) for code in codes) or (
+        not codes and TERMINOLOGY.is_clonazepam(name=names)
     )
 
 
@@ -127,7 +127,9 @@ def evaluate_fhir(
         "entry": _entries(found, patient_id, encounter_id),
     }
     try:
-        result = import_bundle(bundle, protocol, at=moment, timezone=timezone)
+        result = import_bundle(
+            bundle, protocol, terminology=TERMINOLOGY, at=moment, timezone=timezone
+        )
     except BundleError as error:
         return Evaluation(None, tuple(error.problems))
     return Evaluation(

@@ -1,7 +1,7 @@
 """The medicines of a CDS Hooks call: draft orders, current medicines, their classes and doses.
 
-Classes come from `owm.terminology` (RxNorm code first, then the names in the
-coding displays and text), never from a list kept here. What counts:
+Classes come from owm's terminology (`owm.service.terminology`: RxNorm code first,
+then the names in the coding displays and text), never from a list kept here. What counts:
 
 - a draft order: a MedicationRequest in `context.draftOrders`; in `order-select`
   the ones named in `context.selections` are the ones being decided (all of them
@@ -28,7 +28,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from owm.cds.prefetch import Found, resources_in
-from owm.terminology import classify, ingredient_name
+from owm.service.terminology import TERMINOLOGY
 
 __all__ = [
     "MOUD",
@@ -153,11 +153,11 @@ def _classify(concept: Mapping[str, Any]) -> tuple[str, str | None, frozenset[st
     classes: frozenset[str] = frozenset()
     ingredient = None
     for code in codes:
-        classes |= classify(rxnorm=code, name=text or None)
-        ingredient = ingredient or ingredient_name(rxnorm=code, name=text or None)
+        classes |= TERMINOLOGY.classify(rxnorm=code, name=text or None)
+        ingredient = ingredient or TERMINOLOGY.ingredient_name(rxnorm=code, name=text or None)
     if not codes:
-        classes = classify(name=text) if text else frozenset()
-        ingredient = ingredient_name(name=text) if text else None
+        classes = TERMINOLOGY.classify(name=text) if text else frozenset()
+        ingredient = TERMINOLOGY.ingredient_name(name=text) if text else None
     name = names[0] if names else (f"RxNorm {codes[0]}" if codes else "unnamed medicine")
     return name, ingredient, classes
 

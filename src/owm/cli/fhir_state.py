@@ -34,6 +34,7 @@ def state_from_bundle(
     """The state of a FHIR Bundle; each resource not read is passed to `warn` as one line."""
     from owm.fhir.codes import EXT
     from owm.fhir.importer import BundleError, import_bundle
+    from owm.terminology import TERMINOLOGY
 
     if timezone is not None:
         try:
@@ -44,7 +45,7 @@ def state_from_bundle(
                 "such as Europe/London"
             ) from None
     try:
-        result = import_bundle(document, protocol, timezone=timezone)
+        result = import_bundle(document, protocol, terminology=TERMINOLOGY, timezone=timezone)
     except BundleError as error:
         message = str(error)
         if any("no ward time zone" in p for p in error.problems):

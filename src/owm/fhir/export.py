@@ -40,7 +40,7 @@ from owm.clinical.instruments import INSTRUMENTS
 from owm.clinical.state import PatientState
 from owm.fhir import codes
 from owm.fhir.codes import EXT, LOINC, RXNORM, SNOMED, SYSTEM, UCUM
-from owm.terminology.lookup import terminology
+from owm.fhir.terms import Terminology
 
 __all__ = ["export_state"]
 
@@ -110,13 +110,11 @@ def _observation(
     return resource
 
 
-def _rxnorm_of_drug(drug: str) -> str | None:
-    ingredient = terminology().ingredients.get(drug)
-    return ingredient.rxcui if ingredient else None
-
-
 def _resources(
-    state: PatientState, recommendation: Recommendation | None, build: _Builder
+    state: PatientState,
+    recommendation: Recommendation | None,
+    build: _Builder,
+    terminology: Terminology,
 ) -> Iterator[None]:
     """Add every resource to `build` (a generator so the order reads top to bottom)."""
     patient_resource: dict[str, Any] = {"resourceType": "Patient", "active": True}
@@ -349,7 +347,7 @@ def _resources(
             "coding": [_coding(SYSTEM.administered_drug, dose.drug)],
             "text": dose.drug,
         }
-        rxcui = _rxnorm_of_drug(dose.drug)
+        rxcui = terminology.ingredient_rxnorm(dose.drug)
         if rxcui:
             drug["coding"].insert(0, _coding(RXNORM, rxcui, dose.drug))
         route = _concept(SYSTEM.route, dose.route)
@@ -449,16 +447,18 @@ def _quantity(value: Decimal | int, unit: str) -> dict[str, Any]:
 def export_state(
     state: PatientState,
     *,
+    terminology: Terminology,
     recommendation: Recommendation | None = None,
     seed: str | None = None,
 ) -> dict[str, Any]:
     """The state as a validated FHIR R4 `Bundle` (type collection), as JSON-ready data.
 
+    `terminology` gives the RxNorm code of each drug given (`owm.terminology.TERMINOLOGY`).
     `seed` makes the resource ids unique per episode when the store exports many
     (by default the decision time); the same state and seed give the same ids.
     """
     build = _Builder(seed or (iso(state.at) or ""))
-    for _ in _resources(state, recommendation, build):
+    for _ in _resources(state, recommendation, build, terminology):
         pass
     document: dict[str, Any] = {
         "resourceType": "Bundle",

@@ -10,7 +10,8 @@ listed in `ImportResult.ignored`, so a caller can show what was not read.
 
 Bundles written by `export_state` come back exactly; bundles from other systems
 are read where their meaning is clear: vital signs by LOINC, medicines by RxNorm
-code or name through `owm.terminology` (several classes give one state medicine
+code or name through the terminology the caller passes (`owm.fhir.terms`; several
+classes give one state medicine
 per class; none gives class "other"), MedicationRequest as well as
 MedicationStatement, the age from `Patient.birthDate`, an allergy to any
 benzodiazepine as the `benzodiazepines` allergy. Two things have no standard
@@ -51,8 +52,7 @@ from owm.fhir.reading import (
     codings,
     moment_of,
 )
-from owm.terminology import classify
-from owm.terminology.conditions import NAMES, concept_targets
+from owm.fhir.terms import Terminology
 
 __all__ = ["BundleError", "ImportResult", "import_bundle"]
 
@@ -181,15 +181,19 @@ def import_bundle(
     document: Any,
     protocol: Protocol,
     *,
+    terminology: Terminology,
     at: str | None = None,
     timezone: str | None = None,
 ) -> ImportResult:
     """Read a FHIR R4 Bundle into an owm-state/1 document and validate it.
 
+    `terminology` classifies medicines and reads condition codes
+    (`owm.terminology.TERMINOLOGY` is the shipped one).
+
     Raises BundleError naming every problem (resource, element, value, allowed);
     never returns a partly read state.
     """
-    read = Reader()
+    read = Reader(terminology)
     if not isinstance(document, dict) or document.get("resourceType") != "Bundle":
         kind = document.get("resourceType") if isinstance(document, dict) else type(document)
         raise BundleError([f"(document) resourceType: {kind!r} is not allowed; allowed: 'Bundle'"])
@@ -393,13 +397,13 @@ def _encounter(
     return chosen[0] if chosen else None
 
 
-def described(concept: Any) -> str:
+def described(terms: Terminology, concept: Any) -> str:
     """A concept as a person reads it: its text and each coding (system, code, display)."""
     text = concept.get("text") if isinstance(concept, dict) else None
     parts = []
     for coding in codings(concept):
         system = str(coding.get("system") or "no system")
-        name = NAMES.get(system, system)
+        name = terms.system_name(system)
         display = coding.get("display")
         parts.append(f"{name} {coding.get('code')}" + (f" {display!r}" if display else ""))
     head = repr(text) if isinstance(text, str) and text.strip() else ""
@@ -451,11 +455,11 @@ def _conditions(
         if condition is not None or history is not None:
             found = frozenset([f"condition:{condition}"] if condition else [f"history:{history}"])
         else:
-            found = concept_targets(codings(concept))
+            found = read.terms.condition_targets(codings(concept))
         active = clinically_active(entry)
         if not found:
             if active:
-                read.not_mapped(entry, described(concept))
+                read.not_mapped(entry, described(read.terms, concept))
             else:
                 read.ignore(entry, "not clinically active")
             continue
@@ -470,21 +474,25 @@ def _allergies(read: Reader, allergies: list[Entry], state: dict[str, Any]) -> N
     for entry in allergies:
         concept = entry.resource.get("code")
         code = code_in(concept, SYSTEM.allergy)
-        found = frozenset([f"allergy:{code}"]) if code else concept_targets(codings(concept))
+        found = (
+            frozenset([f"allergy:{code}"])
+            if code
+            else read.terms.condition_targets(codings(concept))
+        )
         if not found:
             text = " ".join(
                 [str(concept.get("text", "")) if isinstance(concept, dict) else ""]
                 + [str(c.get("display", "")) for c in codings(concept)]
             )
             rxnorm = code_in(concept, RXNORM)
-            if "benzodiazepine" in classify(rxnorm=rxnorm, name=text) or re.search(
+            if "benzodiazepine" in read.terms.classify(rxnorm=rxnorm, name=text) or re.search(
                 r"\bbenzodiazepines?\b", text, re.IGNORECASE
             ):
                 found = frozenset(["allergy:benzodiazepines"])
         active = clinically_active(entry)
         if not found:
             if active:
-                read.not_mapped(entry, described(concept))
+                read.not_mapped(entry, described(read.terms, concept))
             else:
                 read.ignore(entry, "not clinically active")
             continue

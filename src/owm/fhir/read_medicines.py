@@ -1,7 +1,7 @@
 """Medicines of a Bundle: MedicationStatement / MedicationRequest and MedicationAdministration.
 
-A medicine without owm's class coding is classified by `owm.terminology` (RxNorm
-code first, then the names): one state medicine per class, "other" when none. A
+A medicine without owm's class coding is classified by the terminology the caller
+gave (`Reader.terms`: RxNorm code first, then the names): one state medicine per class, "other" when none. A
 dose must name a drug the state format records (clonazepam, a companion
 medicine, another benzodiazepine it lists): any other benzodiazepine is an
 error (its dose would count as a CNS depressant), any other medicine is skipped.
@@ -25,17 +25,16 @@ from owm.fhir.reading import (
     moment_of,
     quantity_of,
 )
-from owm.terminology import CLASSES, classify, ingredient_name
 
 __all__ = ["read_administrations", "read_medications"]
 
 
-def _medicine_name(concept: Any) -> tuple[str | None, str]:
+def _medicine_name(read: Reader, concept: Any) -> tuple[str | None, str]:
     rxnorm = code_in(concept, RXNORM)
     text = concept.get("text") if isinstance(concept, dict) else None
     display = next((c.get("display") for c in codings(concept) if c.get("display")), None)
     name = (
-        text or display or ingredient_name(rxnorm=rxnorm) or (f"RxNorm {rxnorm}" if rxnorm else "")
+        text or display or read.terms.ingredient_name(rxnorm=rxnorm) or (f"RxNorm {rxnorm}" if rxnorm else "")
     )
     return rxnorm, str(name)
 
@@ -88,7 +87,7 @@ def read_medications(
         concept = _medication_concept(read, entry, urls)
         if concept is None:
             continue
-        rxnorm, name = _medicine_name(concept)
+        rxnorm, name = _medicine_name(read, concept)
         if not name:
             read.problem(entry, "medication[x]", "neither text, display nor an RxNorm code")
             continue
@@ -114,8 +113,8 @@ def read_medications(
                 [str(concept.get("text", ""))]
                 + [str(c.get("display", "")) for c in codings(concept)]
             )
-            found = classify(rxnorm=rxnorm, name=texts)
-            classes = [c for c in CLASSES if c in found] or ["other"]
+            found = read.terms.classify(rxnorm=rxnorm, name=texts)
+            classes = [c for c in read.terms.classes if c in found] or ["other"]
         for owm_class in classes:
             medication: dict[str, Any] = {
                 "name": name[:200],
@@ -161,11 +160,11 @@ def read_administrations(
             continue
         drug = code_in(concept, SYSTEM.administered_drug)
         if drug is None:
-            rxnorm, name = _medicine_name(concept)
+            rxnorm, name = _medicine_name(read, concept)
             texts = " ".join([name] + [str(c.get("display", "")) for c in codings(concept)])
-            drug = ingredient_name(rxnorm=rxnorm, name=texts)
+            drug = read.terms.ingredient_name(rxnorm=rxnorm, name=texts)
             if drug not in ADMINISTERED_DRUGS:
-                if "benzodiazepine" in classify(rxnorm=rxnorm, name=texts):
+                if "benzodiazepine" in read.terms.classify(rxnorm=rxnorm, name=texts):
                     read.problem(
                         entry,
                         "medication[x]",

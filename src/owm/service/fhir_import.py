@@ -561,6 +561,7 @@ def import_fhir_bundle(
     """
     from owm.fhir import BundleError, import_bundle
     from owm.fhir.identity import medical_record_number, patient_name
+    from owm.terminology import TERMINOLOGY
 
     with uow:
         acting = begin(uow, actor, Permission.ADMIT)
@@ -573,6 +574,7 @@ def import_fhir_bundle(
             result = import_bundle(
                 bundle,
                 protocol,
+                terminology=TERMINOLOGY,
                 at=None if timestamp else iso(now.replace(microsecond=0)),
                 timezone=ward.timezone,
             )
