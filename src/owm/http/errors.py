@@ -2,8 +2,9 @@
 
 Why here: a client (a ward system, a script, the web pages) must be able to show
 a nurse exactly what was wrong with what they sent, whoever refused it — FastAPI's
-request validation, a service's `InputError`, or the clinical core's
-`StateError`. All three become HTTP 422 with:
+request validation or a service's `InputError` (which is also how the clinical
+core's `StateError` reaches an adapter: `owm.service.errors.input_error_from_state`).
+Both become HTTP 422 with:
 
     {"detail": [{"loc": ["body", "items", "sweating"], "field": "items.sweating",
                  "value": 7, "message": "...", "allowed": "0, 1, 2, 3, 4"}]}
@@ -23,7 +24,6 @@ transaction that raises is rolled back). The other answers:
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,7 +32,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from owm.clinical import StateError
 from owm.service.errors import (
     AuthenticationFailed,
     Conflict,
@@ -236,30 +235,6 @@ def problem_items(error: InputError, location: str = "body") -> list[ErrorItem]:
     return items
 
 
-_STATE_PROBLEM = re.compile(r"^(?P<field>[^:]+): (?P<message>.*?)(?: \(got (?P<value>.*)\))?$")
-
-
-def state_items(error: StateError) -> list[ErrorItem]:
-    """The clinical core's StateError lines ("path: what is wrong (got value)") in the API's shape."""
-    items = []
-    for line in error.problems:
-        match = _STATE_PROBLEM.match(line)
-        field = match.group("field") if match else "(state)"
-        message = match.group("message") if match else line
-        value = match.group("value") if match else None
-        _, sep, allowed = message.partition("allowed: ")
-        items.append(
-            {
-                "loc": ["body", *_split(field)],
-                "field": field,
-                "value": value,
-                "message": message,
-                "allowed": allowed if sep else message,
-            }
-        )
-    return items
-
-
 def _split(field: str) -> list[Any]:
     parts: list[Any] = []
     for chunk in field.replace("]", "").replace("[", ".").split("."):
@@ -280,11 +255,6 @@ async def _request_validation(_request: Request, exc: Exception) -> JSONResponse
 async def _input_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, InputError)
     return _json(422, {"detail": problem_items(exc)})
-
-
-async def _state_error(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, StateError)
-    return _json(422, {"detail": state_items(exc)})
 
 
 async def _not_found(_request: Request, exc: Exception) -> JSONResponse:
@@ -332,7 +302,6 @@ def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers above on `app`."""
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(InputError, _input_error)
-    app.add_exception_handler(StateError, _state_error)
     app.add_exception_handler(NotFound, _not_found)
     app.add_exception_handler(Conflict, _conflict)
     app.add_exception_handler(PermissionDenied, _permission_denied)
