@@ -19,10 +19,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+if TYPE_CHECKING:
+    from owm.cli.database import Database
+    from owm.service.actor import Actor
 
 __all__ = ["DEMO_USERS", "DEMO_WARD", "DemoReport", "populate"]
 
@@ -518,96 +520,103 @@ class _World:
 
 def populate(url: str, *, now: datetime | None = None) -> DemoReport:
     """Migrate the database at `url` and add the demo ward, users and patients that are missing."""
-    from owm.service import admission, assignments, users, wards
-    from owm.service.actor import Actor
-    from owm.store.engine import make_engine
-    from owm.store.migrate import migrate
-    from owm.store.models import Patient, User, Ward
-    from owm.store.uow import FixedClock, UnitOfWork, session_factory
+    from owm.cli.database import open_database
+    from owm.store.uow import FixedClock
 
-    migrate(url)
-    engine = make_engine(url, pool_size=2)
-    try:
-        sessions = session_factory(engine)
-        current = (now or datetime.now(UTC)).astimezone(UTC).replace(second=0, microsecond=0)
-        patients = _patients(current)
-        start = min(p["admitted"] for p in patients) - timedelta(days=1)
-        clock = FixedClock(start)
-
-        def uow() -> UnitOfWork:
-            return UnitOfWork(sessions, clock=clock)
-
-        system = Actor.system("owm demo")
-        with uow().read() as reading:
-            ward_row = reading.session.execute(
-                select(Ward).where(Ward.name == DEMO_WARD)
-            ).scalar_one_or_none()
-            ward_id = ward_row.id if ward_row else None
-            known = {
-                u.username: (u.id, u.role) for u in reading.session.execute(select(User)).scalars()
-            }
-            existing = set(reading.session.execute(select(Patient.mrn)).scalars())
-        if ward_id is None:
-            ward_id = wards.create_ward(
-                uow(),
-                system,
-                name=DEMO_WARD,
-                timezone=DEMO_ZONE,
-                protocol_id="clonazepam-adjunct",
-                contact=DEMO_WARD_CONTACT,
-            ).id
-        actors: dict[str, Any] = {}
-        for username, role, password, full_name in DEMO_USERS:
-            if username not in known:
-                created = users.create_user(
-                    uow(),
-                    system,
-                    username=username,
-                    full_name=full_name,
-                    role=role,
-                    password=password,
-                )
-                known[username] = (created.id, created.role)
-            actors[username] = Actor(user_id=known[username][0], role=known[username][1])  # type: ignore[arg-type]
-
-        world = _World(uow=uow, actors=actors)
+    current = (now or datetime.now(UTC)).astimezone(UTC).replace(second=0, microsecond=0)
+    patients = _patients(current)
+    clock = FixedClock(min(p["admitted"] for p in patients) - timedelta(days=1))
+    with open_database("owm demo", url=url, clock=clock, pool_size=2) as database:
+        ward_id = _demo_ward(database)
+        world = _World(uow=database.uow, actors=_demo_users(database))
+        existing = _mrns_on_ward(database, world.nurse, ward_id)
         script = _Script()
         contexts: dict[str, dict[str, Any]] = {}
         added = [p for p in patients if p["mrn"] not in existing]
         for index, p in enumerate(added):
             contexts[p["mrn"]] = {}
             # The two demo nurses share the ward: each has her own list of what is due.
-            carer = actors["nurse" if index % 2 == 0 else "nurse2"]
-
-            def admit(
-                world: Any, ctx: dict[str, Any], p: dict[str, Any] = p, carer: Any = carer
-            ) -> None:
-                result = admission.admit(
-                    world.uow(),
-                    world.nurse,
-                    ward_id=ward_id,
-                    name=p["name"],
-                    mrn=p["mrn"],
-                    bed=p["bed"],
-                    age_years=p["age"],
-                    sex=p["sex"],
-                    weight_kg=p["weight"],
-                    history=p.get("history", []),
-                    first_line_offered=True,
-                    first_line_choice=p["choice"],
-                    first_line_note="Offered methadone or buprenorphine as first-line care.",
-                    admitted_at=p["admitted"],
-                )
-                ctx["episode"] = result.episode.id
-                assignments.assign_nurse(
-                    world.uow(), world.nurse, episode_id=result.episode.id, nurse_id=carer.user_id
-                )
-
-            script.at(p["admitted"], p["mrn"], admit)
+            carer = world.actors["nurse" if index % 2 == 0 else "nurse2"]
+            script.at(p["admitted"], p["mrn"], _admission(ward_id, p, carer))
             _story(script, p, current)
         for event in sorted(script.events, key=lambda e: (e.at, e.order)):
             clock.set(event.at)
             event.step(world, contexts[event.mrn])
         return DemoReport(DEMO_WARD, len(added), len(patients) - len(added))
-    finally:
-        engine.dispose()
+
+
+def _demo_ward(database: Database) -> int:
+    """The demo ward's id (the ward is made when missing)."""
+    from owm.service import wards
+
+    found = [w.id for w in wards.list_wards(database.uow(), database.system) if w.name == DEMO_WARD]
+    if found:
+        return found[0]
+    made = wards.create_ward(
+        database.uow(),
+        database.system,
+        name=DEMO_WARD,
+        timezone=DEMO_ZONE,
+        protocol_id="clonazepam-adjunct",
+        contact=DEMO_WARD_CONTACT,
+    )
+    return made.id
+
+
+def _mrns_on_ward(database: Database, nurse: Actor, ward_id: int) -> set[str]:
+    """The MRNs of the patients the demo ward has already (read by the demo nurse)."""
+    from owm.service import queries
+
+    summaries = queries.list_patients(
+        database.uow(), nurse, ward_id=ward_id, include_discharged=True
+    )
+    return {summary.patient.mrn for summary in summaries}
+
+
+def _demo_users(database: Database) -> dict[str, Actor]:
+    """The actor of each demo user, by username (the users that are missing are added)."""
+    from owm.service import users
+
+    actors: dict[str, Actor] = {}
+    for username, role, password, full_name in DEMO_USERS:
+        user = database.user(username)
+        if user is None:
+            user = users.create_user(
+                database.uow(),
+                database.system,
+                username=username,
+                full_name=full_name,
+                role=role,
+                password=password,
+            )
+        actors[username] = database.acting_as(user)
+    return actors
+
+
+def _admission(ward_id: int, p: dict[str, Any], carer: Actor) -> Step:
+    """The step that admits demo patient `p` and assigns `carer` to look after them."""
+    from owm.service import admission, assignments
+
+    def admit(world: Any, ctx: dict[str, Any]) -> None:
+        result = admission.admit(
+            world.uow(),
+            world.nurse,
+            ward_id=ward_id,
+            name=p["name"],
+            mrn=p["mrn"],
+            bed=p["bed"],
+            age_years=p["age"],
+            sex=p["sex"],
+            weight_kg=p["weight"],
+            history=p.get("history", []),
+            first_line_offered=True,
+            first_line_choice=p["choice"],
+            first_line_note="Offered methadone or buprenorphine as first-line care.",
+            admitted_at=p["admitted"],
+        )
+        ctx["episode"] = result.episode.id
+        assignments.assign_nurse(
+            world.uow(), world.nurse, episode_id=result.episode.id, nurse_id=carer.user_id
+        )
+
+    return admit

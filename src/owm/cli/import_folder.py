@@ -23,8 +23,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
+    from owm.cli.database import Database
+    from owm.service.actor import Actor
     from owm.service.errors import ServiceError
     from owm.service.fhir_import import BundleImport
+    from owm.service.results import WardView
 
 __all__ = ["import_folder"]
 
@@ -102,73 +105,76 @@ def import_folder(
     if not files:
         raise _bad(f"FOLDER: {str(folder)!r} holds no *.json files; allowed: FHIR Bundles as JSON")
 
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+    from owm.cli.database import open_database
 
-    from owm.service.actor import Actor
-    from owm.service.errors import ServiceError
-    from owm.service.fhir_import import import_fhir_bundle
-    from owm.service.users import list_users
-    from owm.service.wards import list_wards
-    from owm.store.engine import make_engine, settings_from_env
-    from owm.store.migrate import migrate
-    from owm.store.uow import UnitOfWork, session_factory
-
-    url = settings_from_env().database_url
-    migrate(url)
-    engine = make_engine(url, pool_size=1)
-    outcomes: list[_Outcome] = []
-    try:
-        sessions = session_factory(engine)
-        system = Actor.system("owm import")
-        users = [u for u in list_users(UnitOfWork(sessions), system) if u.username == as_user]
-        if not users:
-            raise _bad(f"--as: {as_user!r} is not a user of this database")
-        if not users[0].active:
-            raise _bad(f"--as: {as_user!r} is not an active user")
-        actor = Actor(user_id=users[0].id, role=users[0].role)  # type: ignore[arg-type]
-        wards = list_wards(UnitOfWork(sessions), system)
-        names = ", ".join(repr(w.name) for w in wards) or "none (create one first)"
-        if ward is None:
-            if len(wards) != 1:
-                raise _bad(f"--ward: which ward? allowed: {names}")
-            chosen = wards[0]
-        else:
-            found = [w for w in wards if w.name == ward]
-            if not found:
-                raise _bad(f"--ward: {ward!r} is not a ward; allowed: {names}")
-            chosen = found[0]
-        console = Console(stderr=True)
-        with Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=console,
-        ) as bar:
-            task = bar.add_task("importing FHIR Bundles", total=len(files))
-            for path in files:
-                document, problem = _read(path)
-                if problem is not None:
-                    outcomes.append(_Outcome(path.name, reasons=(problem,)))
-                else:
-                    try:
-                        result = import_fhir_bundle(
-                            UnitOfWork(sessions),
-                            actor,
-                            ward_id=chosen.id,
-                            bundle=document,
-                            source=path.name,
-                        )
-                        outcomes.append(_Outcome(path.name, imported=result))
-                    except ServiceError as error:
-                        outcomes.append(_Outcome(path.name, reasons=_reasons(error)))
-                bar.advance(task)
-    finally:
-        engine.dispose()
+    with open_database("owm import") as database:
+        actor = _importing_user(database, as_user)
+        chosen = _chosen_ward(database, ward)
+        outcomes = _import_files(database, actor, chosen.id, files)
     _summary(outcomes, chosen.name, as_user)
     if any(o.imported is None for o in outcomes):
         raise typer.Exit(1)
+
+
+def _importing_user(database: Database, username: str) -> Actor:
+    """The actor of the active user `username`, or exit 2 naming what is wrong."""
+    user = database.user(username)
+    if user is None:
+        raise _bad(f"--as: {username!r} is not a user of this database")
+    if not user.active:
+        raise _bad(f"--as: {username!r} is not an active user")
+    return database.acting_as(user)
+
+
+def _chosen_ward(database: Database, name: str | None) -> WardView:
+    """The ward named `name` (default: the only ward), or exit 2 listing the wards."""
+    from owm.service.wards import list_wards
+
+    wards = list_wards(database.uow(), database.system)
+    names = ", ".join(repr(w.name) for w in wards) or "none (create one first)"
+    if name is None:
+        if len(wards) != 1:
+            raise _bad(f"--ward: which ward? allowed: {names}")
+        return wards[0]
+    found = [w for w in wards if w.name == name]
+    if not found:
+        raise _bad(f"--ward: {name!r} is not a ward; allowed: {names}")
+    return found[0]
+
+
+def _import_files(
+    database: Database, actor: Actor, ward_id: int, files: list[Path]
+) -> list[_Outcome]:
+    """Import each file in its own transaction, with a progress bar on stderr."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from owm.service.errors import ServiceError
+    from owm.service.fhir_import import import_fhir_bundle
+
+    outcomes: list[_Outcome] = []
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+    ) as bar:
+        task = bar.add_task("importing FHIR Bundles", total=len(files))
+        for path in files:
+            document, problem = _read(path)
+            if problem is not None:
+                outcomes.append(_Outcome(path.name, reasons=(problem,)))
+            else:
+                try:
+                    result = import_fhir_bundle(
+                        database.uow(), actor, ward_id=ward_id, bundle=document, source=path.name
+                    )
+                    outcomes.append(_Outcome(path.name, imported=result))
+                except ServiceError as error:
+                    outcomes.append(_Outcome(path.name, reasons=_reasons(error)))
+            bar.advance(task)
+    return outcomes
 
 
 def _summary(outcomes: list[_Outcome], ward: str, user: str) -> None:

@@ -28,38 +28,29 @@ def user_token(
     `Authorization: Bearer <token>`). The database is migrated first."""
     from datetime import timedelta
 
-    from owm.service.actor import Actor
+    from owm.cli.database import open_database
     from owm.service.errors import Conflict, InputError
-    from owm.service.users import issue_token, list_users
-    from owm.store.engine import make_engine, settings_from_env
-    from owm.store.migrate import migrate
-    from owm.store.uow import UnitOfWork, session_factory
+    from owm.service.users import issue_token
 
-    url = settings_from_env().database_url
-    migrate(url)
-    engine = make_engine(url, pool_size=1)
-    system = Actor.system("owm user token")
-    try:
-        sessions = session_factory(engine)
-        found = [u for u in list_users(UnitOfWork(sessions), system) if u.username == username]
-        if not found:
+    with open_database("owm user token") as database:
+        user = database.user(username)
+        if user is None:
             sys.stderr.write(f"username: {username!r} is not a user of this database\n")
             raise typer.Exit(1)
-        issued = issue_token(
-            UnitOfWork(sessions),
-            system,
-            user_id=found[0].id,
-            name=name,
-            expires_in=timedelta(days=days),
-        )
-    except InputError as error:
-        sys.stderr.write(f"{error}\n")
-        raise typer.Exit(2) from None
-    except Conflict as error:
-        sys.stderr.write(f"{error}\n")
-        raise typer.Exit(1) from None
-    finally:
-        engine.dispose()
+        try:
+            issued = issue_token(
+                database.uow(),
+                database.system,
+                user_id=user.id,
+                name=name,
+                expires_in=timedelta(days=days),
+            )
+        except InputError as error:
+            sys.stderr.write(f"{error}\n")
+            raise typer.Exit(2) from None
+        except Conflict as error:
+            sys.stderr.write(f"{error}\n")
+            raise typer.Exit(1) from None
     sys.stdout.write(issued.token + "\n")
     sys.stderr.write(
         f"token {issued.info.prefix!r} ({issued.info.name}) for {username}, "

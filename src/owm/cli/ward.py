@@ -23,30 +23,20 @@ PROGRESS_FROM = 5_000
 """Chains at least this long get a progress bar while they are verified."""
 
 
-def _url() -> str:
-    from owm.store.engine import settings_from_env
-
-    return settings_from_env().database_url
-
-
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Walk the audit chain; name the first entry that was changed, removed or inserted."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-    from sqlalchemy import func, select
     from sqlalchemy.exc import SQLAlchemyError
 
-    from owm.store.audit import verify
-    from owm.store.engine import make_engine
-    from owm.store.models import AuditEntry
-    from owm.store.uow import UnitOfWork, session_factory
+    from owm.cli.database import open_database
+    from owm.service.audit_check import count_audit_entries, verify_audit
 
     console = Console(stderr=True)
-    engine = make_engine(_url(), pool_size=1)
     try:
-        with UnitOfWork(session_factory(engine)).read() as uow:
-            total = uow.session.execute(select(func.count()).select_from(AuditEntry)).scalar_one()
+        with open_database("owm audit verify", migrated=False) as database:
+            total = count_audit_entries(database.uow(), database.system)
             if total >= PROGRESS_FROM:
                 with Progress(
                     "[progress.description]{task.description}",
@@ -56,16 +46,16 @@ def audit_verify() -> None:
                     console=console,
                 ) as bar:
                     task = bar.add_task("verifying the audit chain", total=total)
-                    result = verify(
-                        uow.session, progress=lambda done, _total: bar.update(task, completed=done)
+                    result = verify_audit(
+                        database.uow(),
+                        database.system,
+                        progress=lambda done, _total: bar.update(task, completed=done),
                     )
             else:
-                result = verify(uow.session)
+                result = verify_audit(database.uow(), database.system)
     except SQLAlchemyError as error:
         sys.stderr.write(f"cannot read the audit trail: {error.__class__.__name__}: {error}\n")
         raise typer.Exit(2) from None
-    finally:
-        engine.dispose()
     if result.problem is None:
         sys.stdout.write(
             f"audit chain intact: {result.entries} entries; last entry {result.head_seq}, "
@@ -98,42 +88,36 @@ def user_add(
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
 
-    from owm.service.actor import Actor
+    from owm.cli.database import open_database
     from owm.service.errors import Conflict, InputError
     from owm.service.users import create_user
-    from owm.store.engine import make_engine
-    from owm.store.migrate import migrate
-    from owm.store.uow import UnitOfWork, session_factory
 
-    url = _url()
-    migrate(url)
-    engine = make_engine(url, pool_size=1)
-    try:
-        user = create_user(
-            UnitOfWork(session_factory(engine)),
-            Actor.system("owm user add"),
-            username=username,
-            full_name=full_name or username,
-            role=role,
-            password=password,
-        )
-    except InputError as error:
-        sys.stderr.write(f"{error}\n")
-        raise typer.Exit(2) from None
-    except Conflict as error:
-        sys.stderr.write(f"{error}\n")
-        raise typer.Exit(1) from None
-    finally:
-        engine.dispose()
+    with open_database("owm user add") as database:
+        try:
+            user = create_user(
+                database.uow(),
+                database.system,
+                username=username,
+                full_name=full_name or username,
+                role=role,
+                password=password,
+            )
+        except InputError as error:
+            sys.stderr.write(f"{error}\n")
+            raise typer.Exit(2) from None
+        except Conflict as error:
+            sys.stderr.write(f"{error}\n")
+            raise typer.Exit(1) from None
     sys.stdout.write(f"user {user.username!r} ({user.role}) added, id {user.id}\n")
 
 
 def demo() -> None:
     """Fill the database with a demo ward: users for each role and about ten patients whose
     histories cover every action. Running it again adds nothing twice."""
+    from owm.cli.database import database_url
     from owm.cli.demo import DEMO_USERS, populate
 
-    url = _url()
+    url = database_url()
     report = populate(url)
     sys.stdout.write(f"demo ward {report.ward!r} in {url}\n")
     sys.stdout.write(
