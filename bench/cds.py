@@ -179,7 +179,7 @@ def main(rounds: int = 2000) -> None:
     engine, db_app = _database_app(Path(folder.name), config, at)
 
     @app.post("/bare")
-    async def bare(body: dict[str, Any]) -> dict[str, Any]:
+    async def bare(_body: dict[str, Any]) -> dict[str, Any]:
         return {"cards": []}
 
     rec11_body = json.loads(REC11.read_text(encoding="utf-8"))
@@ -211,7 +211,7 @@ def main(rounds: int = 2000) -> None:
             ]
 
         results: dict[str, tuple[list[float], float]] = {}
-        bare_samples = _measure(lambda i: client.post("/bare", json=rec11_body), rounds)
+        bare_samples = _measure(lambda _i: client.post("/bare", json=rec11_body), rounds)
         results["bare FastAPI endpoint (baseline)"] = bare_samples
         select = "/cds-services/owm-order-select"
         for name, body, http, cold in (

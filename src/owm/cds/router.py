@@ -125,19 +125,8 @@ def _mrn(found: list[Found], patient_id: str) -> str | None:
     return None
 
 
-def cds_router(
-    config: CdsConfig | None = None,
-    *,
-    record_feedback: FeedbackRecorder | None = None,
-    clock: Clock = _system_clock,
-    protocol: Protocol | None = None,
-    uow: UowFactory | None = None,
-) -> APIRouter:
-    """The CDS Hooks router. `record_feedback` stores feedback (503 without one);
-    `uow` (owm's database, through the services) shares the replay memory across processes and lets
-    cards link to owm's patient and use the ward's time zone."""
-    config = config if config is not None else cds_config_from_env()
-    protocol = protocol if protocol is not None else default_protocol()
+def _warn_about(config: CdsConfig) -> None:
+    """Say at start-up when hook calls are trusted blindly, or refused for want of clients."""
     if config.allow_unsigned:
         logger.warning(
             "CDS Hooks JWT verification is OFF (OWM_CDS_ALLOW_UNSIGNED=1): any caller is "
@@ -147,19 +136,87 @@ def cds_router(
         logger.warning(
             "CDS Hooks: no trusted clients configured (OWM_CDS_CLIENTS): every hook call is 401 (discovery stays open)"
         )
-    verifier = JwtVerifier(
-        config, replays=DatabaseReplays(uow) if uow is not None else None
+
+
+def _discovery() -> Response:
+    document = DiscoveryResponse(
+        services=[
+            ServiceDescription(
+                hook=s.hook,
+                title=s.title,
+                description=s.description,
+                id=s.id,
+                prefetch=dict(TEMPLATES),
+            )
+            for s in SERVICES.values()
+        ]
     )
-    directory = WardDirectory(uow) if uow is not None else None
-    issued = IssuedCards()
-    router = APIRouter(tags=["cds-hooks"])
+    return Response(document.model_dump_json(exclude_none=True), media_type="application/json")
 
-    def base_url(request: Request) -> str:
-        return config.base_url or str(request.base_url).rstrip("/")
 
-    async def verify(request: Request, audience: list[str]) -> CdsClient:
+def _check_fhir_server(config: CdsConfig, client: CdsClient, service: Service, server: str) -> None:
+    """Refuse (400) a call naming a FHIR server its client may not send owm to."""
+    ok, allowed = _server_allowed(config, client, server)
+    if not ok:
+        who = f"issuer {client.iss!r}" if client.verified else "unsigned calls"
+        logger.info("CDS Hooks %s: fhirServer %s refused (400)", service.id, server)
+        raise HTTPException(
+            400, f"fhirServer: {server!r} is not allowed for {who}; allowed: {allowed}"
+        )
+
+
+def _feedback_records(
+    service_id: str,
+    body: FeedbackRequest,
+    client: CdsClient,
+    address: str | None,
+    received: datetime,
+    issued: IssuedCards,
+) -> list[FeedbackRecord]:
+    """One record per feedback item, with who sent it and what owm knows of the card."""
+    records = []
+    for item in body.feedback:
+        reason = item.overrideReason
+        records.append(
+            FeedbackRecord(
+                service_id=service_id,
+                card=item.card,
+                outcome=item.outcome,
+                outcome_at=item.outcomeTimestamp,
+                received_at=received,
+                client=client,
+                client_address=address,
+                accepted_suggestions=tuple(s.id for s in item.acceptedSuggestions or ()),
+                override_reason=(
+                    reason.reason.model_dump(exclude_none=True)
+                    if reason is not None and reason.reason is not None
+                    else None
+                ),
+                user_comment=reason.userComment if reason else None,
+                issued=issued.get(item.card),
+            )
+        )
+    return records
+
+
+@dataclass(slots=True)
+class _Hooks:
+    """What the routes of one CDS Hooks router share: settings, the JWT verifier, owm's
+    wards and patients (when there is a database) and the cards handed out."""
+
+    config: CdsConfig
+    protocol: Protocol
+    clock: Clock
+    verifier: JwtVerifier
+    directory: WardDirectory | None
+    issued: IssuedCards
+
+    def base_url(self, request: Request) -> str:
+        return self.config.base_url or str(request.base_url).rstrip("/")
+
+    async def verify(self, request: Request, audience: list[str]) -> CdsClient:
         try:
-            return await verifier.verify(request.headers.get("authorization"), audience)
+            return await self.verifier.verify(request.headers.get("authorization"), audience)
         except ClientAuthError as error:
             logger.info("CDS Hooks call refused (401): %s", error)
             raise HTTPException(
@@ -168,15 +225,17 @@ def cds_router(
                 headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
             ) from None
 
-    def client_dependency(suffix: str) -> Callable[..., Awaitable[CdsClient]]:
+    def client_dependency(self, suffix: str) -> Callable[..., Awaitable[CdsClient]]:
+        """A dependency that verifies the caller for the service in the path (+ `suffix`)."""
+
         async def dependency(request: Request) -> CdsClient:
-            base = f"{base_url(request)}/cds-services"
+            base = f"{self.base_url(request)}/cds-services"
             service_id = request.path_params.get("service_id")
             if service_id is None:
-                return await verify(request, [base])
+                return await self.verify(request, [base])
             service = f"{base}/{service_id}"
             audience = [service + suffix, service] if suffix else [service]
-            client = await verify(request, audience)
+            client = await self.verify(request, audience)
             if service_id not in SERVICES:
                 raise HTTPException(
                     404,
@@ -186,48 +245,28 @@ def cds_router(
 
         return dependency
 
-    ServiceClient = Annotated[CdsClient, Depends(client_dependency(""))]
-    FeedbackClient = Annotated[CdsClient, Depends(client_dependency("/feedback"))]
-
-    async def discovery_client(request: Request) -> CdsClient | None:
+    async def discovery_client(self, request: Request) -> CdsClient | None:
         """Discovery is open (it lists services, no patient data); a token sent is still checked."""
         if request.headers.get("authorization") is None:
             return None
-        return await verify(request, [f"{base_url(request)}/cds-services"])
+        return await self.verify(request, [f"{self.base_url(request)}/cds-services"])
 
-    @router.get("/cds-services", response_model=DiscoveryResponse, response_model_exclude_none=True)
-    async def discovery(
-        client: Annotated[CdsClient | None, Depends(discovery_client)],
-    ) -> Response:
-        """The CDS services owm offers, with their prefetch templates.
-
-        Open to any caller, so an EHR can be registered by reading it; every hook call
-        needs a verified JWT. A token sent with discovery is verified all the same.
-        """
-        document = DiscoveryResponse(
-            services=[
-                ServiceDescription(
-                    hook=s.hook,
-                    title=s.title,
-                    description=s.description,
-                    id=s.id,
-                    prefetch=dict(TEMPLATES),
-                )
-                for s in SERVICES.values()
-            ]
-        )
-        return Response(document.model_dump_json(exclude_none=True), media_type="application/json")
+    async def lookup(self, mrn: str | None) -> tuple[OwmPatient | None, str | None]:
+        """owm's patient with this MRN and the ward time zone to use (settings first)."""
+        match: OwmPatient | None = None
+        zone = self.config.ward_timezone
+        if self.directory is not None:
+            match, ward_zone = await run_in_threadpool(self.directory.lookup, mrn)
+            zone = zone or ward_zone
+        return match, zone
 
     async def decide(
-        service: Service, body: HookRequest, found: list[Found], base: str
+        self, service: Service, body: HookRequest, found: list[Found], base: str
     ) -> list[Card]:
+        """The cards for one hook call, most urgent first."""
         patient_id = body.context.patientId
         mrn = _mrn(found, patient_id)
-        match: OwmPatient | None = None
-        zone = config.ward_timezone
-        if directory is not None:
-            match, ward_zone = await run_in_threadpool(directory.lookup, mrn)
-            zone = zone or ward_zone
+        match, zone = await self.lookup(mrn)
         medicines = read_medicines(
             found,
             body.context.draftOrders,
@@ -253,8 +292,8 @@ def cds_router(
                 found,
                 patient_id=patient_id,
                 encounter_id=_bare(body.context.encounterId, "Encounter"),
-                at=clock(),
-                protocol=protocol,
+                at=self.clock(),
+                protocol=self.protocol,
                 timezone=zone,
             )
             cards.append(clonazepam_card(ctx, evaluation, clonazepam))
@@ -265,6 +304,58 @@ def cds_router(
         if concurrency is not None:
             cards.append(concurrency)
         return sorted(cards, key=lambda c: _ORDER[c.indicator])
+
+    def remember(self, service: Service, body: HookRequest, cards: list[Card]) -> None:
+        """Keep the cards handed out, so that feedback on one can name its patient."""
+        for card in cards:
+            if card.uuid is not None and card.source.topic is not None:
+                self.issued.remember(
+                    card.uuid,
+                    IssuedCard(
+                        service_id=service.id,
+                        patient_id=body.context.patientId,
+                        finding=card.source.topic.code,
+                        summary=card.summary,
+                        hook_instance=body.hookInstance,
+                    ),
+                )
+
+
+def cds_router(
+    config: CdsConfig | None = None,
+    *,
+    record_feedback: FeedbackRecorder | None = None,
+    clock: Clock = _system_clock,
+    protocol: Protocol | None = None,
+    uow: UowFactory | None = None,
+) -> APIRouter:
+    """The CDS Hooks router. `record_feedback` stores feedback (503 without one);
+    `uow` (owm's database, through the services) shares the replay memory across processes and lets
+    cards link to owm's patient and use the ward's time zone."""
+    config = config if config is not None else cds_config_from_env()
+    _warn_about(config)
+    hooks = _Hooks(
+        config=config,
+        protocol=protocol if protocol is not None else default_protocol(),
+        clock=clock,
+        verifier=JwtVerifier(config, replays=DatabaseReplays(uow) if uow is not None else None),
+        directory=WardDirectory(uow) if uow is not None else None,
+        issued=IssuedCards(),
+    )
+    router = APIRouter(tags=["cds-hooks"])
+    ServiceClient = Annotated[CdsClient, Depends(hooks.client_dependency(""))]
+    FeedbackClient = Annotated[CdsClient, Depends(hooks.client_dependency("/feedback"))]
+
+    @router.get("/cds-services", response_model=DiscoveryResponse, response_model_exclude_none=True)
+    async def discovery(
+        _client: Annotated[CdsClient | None, Depends(hooks.discovery_client)],
+    ) -> Response:
+        """The CDS services owm offers, with their prefetch templates.
+
+        Open to any caller, so an EHR can be registered by reading it; every hook call
+        needs a verified JWT. A token sent with discovery is verified all the same.
+        """
+        return _discovery()
 
     @router.post(
         "/cds-services/{service_id}",
@@ -285,16 +376,7 @@ def cds_router(
                 422, f"hook: {body.hook!r} is not allowed for {service.id}; allowed: {service.hook}"
             )
         if body.fhirServer is not None:
-            ok, allowed = _server_allowed(config, client, body.fhirServer)
-            if not ok:
-                who = f"issuer {client.iss!r}" if client.verified else "unsigned calls"
-                logger.info(
-                    "CDS Hooks %s: fhirServer %s refused (400)", service.id, body.fhirServer
-                )
-                raise HTTPException(
-                    400,
-                    f"fhirServer: {body.fhirServer!r} is not allowed for {who}; allowed: {allowed}",
-                )
+            _check_fhir_server(config, client, service, body.fhirServer)
         try:
             found, _fetched = await collect(
                 body, timeout=config.fhir_timeout, max_pages=config.max_fhir_pages
@@ -302,19 +384,8 @@ def cds_router(
         except DataUnavailable as error:
             logger.info("CDS Hooks %s: 412 (%s)", service.id, error)
             raise HTTPException(412, f"FHIR data unavailable: {error}") from None
-        cards = await decide(service, body, found, base_url(request))
-        for card in cards:
-            if card.uuid is not None and card.source.topic is not None:
-                issued.remember(
-                    card.uuid,
-                    IssuedCard(
-                        service_id=service.id,
-                        patient_id=body.context.patientId,
-                        finding=card.source.topic.code,
-                        summary=card.summary,
-                        hook_instance=body.hookInstance,
-                    ),
-                )
+        cards = await hooks.decide(service, body, found, hooks.base_url(request))
+        hooks.remember(service, body, cards)
         answer = CardsResponse(cards=cards)
         return Response(answer.model_dump_json(exclude_none=True), media_type="application/json")
 
@@ -325,28 +396,8 @@ def cds_router(
         """Record what the clinician did with owm's cards (audit trail)."""
         if record_feedback is None:
             raise HTTPException(503, "feedback cannot be recorded: no audit trail is configured")
-        received = clock()
         address = request.client.host if request.client else None
-        records = [
-            FeedbackRecord(
-                service_id=service_id,
-                card=item.card,
-                outcome=item.outcome,
-                outcome_at=item.outcomeTimestamp,
-                received_at=received,
-                client=client,
-                client_address=address,
-                accepted_suggestions=tuple(s.id for s in item.acceptedSuggestions or ()),
-                override_reason=(
-                    item.overrideReason.reason.model_dump(exclude_none=True)
-                    if item.overrideReason is not None and item.overrideReason.reason is not None
-                    else None
-                ),
-                user_comment=item.overrideReason.userComment if item.overrideReason else None,
-                issued=issued.get(item.card),
-            )
-            for item in body.feedback
-        ]
+        records = _feedback_records(service_id, body, client, address, clock(), hooks.issued)
         await run_in_threadpool(record_feedback, records)
         return {"recorded": len(records)}
 

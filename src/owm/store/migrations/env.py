@@ -24,7 +24,11 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
+def render_item(
+    type_: str,
+    obj: Any,
+    autogen_context: Any,  # noqa: ARG001 (Alembic's render_item signature)
+) -> str | Literal[False]:
     """Write owm's column types as the plain SQLAlchemy type they store, so that a
     migration never depends on application code that may change later."""
     if type_ == "type" and isinstance(obj, TypeDecorator):
