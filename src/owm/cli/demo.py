@@ -22,6 +22,25 @@ from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from owm.service import (
+    acknowledgements,
+    admission,
+    alcohol,
+    assessments,
+    assignments,
+    discharge,
+    dosing,
+    feedback,
+    medications,
+    observations,
+    queries,
+    recommendation,
+    symptoms,
+    users,
+    voiding,
+    wards,
+)
+
 if TYPE_CHECKING:
     from owm.cli.database import Database
     from owm.service.actor import Actor
@@ -233,7 +252,6 @@ def _ready(
     vitals: dict[str, Any] | None = None,
 ) -> None:
     """COWS, vital signs and POSS at `moment` (what a nurse records before a dose)."""
-    from owm.service import assessments, observations
 
     def record(world: Any, ctx: dict[str, Any]) -> None:
         episode = ctx["episode"]
@@ -253,8 +271,6 @@ def _ready(
 def _give(
     script: _Script, mrn: str, moment: datetime, dose: str, key: str, nurse: str = "nurse"
 ) -> None:
-    from owm.service import dosing
-
     def give(world: Any, ctx: dict[str, Any]) -> None:
         dosing.give_dose(
             world.uow(),
@@ -269,8 +285,6 @@ def _give(
 
 def _methadone(script: _Script, mrn: str, moment: datetime, dose_text: str) -> None:
     """Methadone (RxNorm 6813) recorded as a current medicine at `moment`."""
-    from owm.service import medications
-
     def methadone(world: Any, ctx: dict[str, Any]) -> None:
         medications.record_medication(
             world.uow(),
@@ -287,8 +301,6 @@ def _methadone(script: _Script, mrn: str, moment: datetime, dose_text: str) -> N
 
 def _acknowledge(script: _Script, mrn: str, moment: datetime, finding: str, reason: str) -> None:
     """The ward physician acknowledges `finding` at `moment`, with `reason`."""
-    from owm.service import acknowledgements
-
     def acknowledge(world: Any, ctx: dict[str, Any]) -> None:
         acknowledgements.acknowledge_finding(
             world.uow(),
@@ -301,211 +313,264 @@ def _acknowledge(script: _Script, mrn: str, moment: datetime, finding: str, reas
     script.at(moment, mrn, acknowledge)
 
 
-def _story(script: _Script, p: dict[str, Any], now: datetime) -> None:
-    from owm.service import (
-        acknowledgements,
-        alcohol,
-        discharge,
-        dosing,
-        feedback,
-        observations,
-        recommendation,
-        symptoms,
-        voiding,
-    )
-
-    mrn, story, admitted = p["mrn"], p["story"], p["admitted"]
+def _story_give(script: _Script, p: dict[str, Any], now: datetime) -> None:
+    """The give patient: the records of their stay, in time order."""
+    mrn = p["mrn"]
     minutes = timedelta(minutes=1)
 
-    if story == "give":
-        _ready(script, mrn, now - 20 * minutes)
+    _ready(script, mrn, now - 20 * minutes)
 
-        def extras(world: Any, ctx: dict[str, Any]) -> None:
-            e = ctx["episode"]
-            symptoms.record_symptom(world.uow(), world.nurse, episode_id=e, code="restless-legs")
-            wrong = observations.record_vitals(world.uow(), world.nurse, episode_id=e, pulse=180)
-            voiding.void_entry(
-                world.uow(),
-                world.nurse,
-                record_type="vital_signs",
-                entry_id=wrong.id,
-                reason="pulse typed as 180 instead of 80",
-            )
-
-        script.at(now - 18 * minutes, mrn, extras)
-
-    elif story == "night-dose":
-        night = _night_before(now, ZoneInfo(DEMO_ZONE))
-        _ready(script, mrn, night - 15 * minutes)
-        _give(script, mrn, night, "1", f"{mrn}-night", nurse="nurse2")
-        _ready(script, mrn, now - 40 * minutes, cows=COWS_15)
-
-    elif story == "hold-interval":
-        _ready(script, mrn, now - 2 * 60 * minutes - 10 * minutes)
-        _give(script, mrn, now - 2 * 60 * minutes, "0.5", f"{mrn}-1")
-        _ready(script, mrn, now - 15 * minutes, cows=COWS_18)
-
-        def hold(world: Any, ctx: dict[str, Any]) -> None:
-            dosing.hold_dose(
-                world.uow(),
-                world.nurse,
-                episode_id=ctx["episode"],
-                reason="last dose 2 h ago; minimum interval 6 h",
-                idempotency_key=f"demo-{mrn}-hold",
-            )
-
-        script.at(now - 10 * minutes, mrn, hold)
-
-    elif story == "methadone-escalate":
-        _methadone(script, mrn, admitted + 10 * minutes, "60 mg once daily")
-        _ready(script, mrn, now - 25 * minutes)
-
-        def call(world: Any, ctx: dict[str, Any]) -> None:
-            shown = recommendation.get_recommendation(
-                world.uow(), world.nurse, episode_id=ctx["episode"]
-            )
-            acknowledgements.record_escalation_contact(
-                world.uow(),
-                world.nurse,
-                episode_id=ctx["episode"],
-                finding="opioid-benzodiazepine",
-                told_who="Dr Helen Shaw (ward physician)",
-                response="Will review on the ward round within the hour; hold until then.",
-            )
-            feedback.report_problem(
-                world.uow(),
-                world.actors["doctor"],
-                recommendation_id=shown.log_id,
-                text="Please show the methadone dose beside the interaction warning.",
-            )
-
-        script.at(now - 20 * minutes, mrn, call)
-
-    elif story == "methadone-acknowledged":
-        _methadone(script, mrn, admitted + 10 * minutes, "40 mg once daily")
-        _acknowledge(
-            script,
-            mrn,
-            admitted + 60 * minutes,
-            "opioid-benzodiazepine",
-            "Stable methadone dose; monitored bed; POSS and SpO2 hourly after doses.",
-        )
-        _ready(script, mrn, now - 7 * 60 * minutes - 10 * minutes)
-        _give(script, mrn, now - 7 * 60 * minutes, "0.5", f"{mrn}-1")
-
-        def side_effect(world: Any, ctx: dict[str, Any]) -> None:
-            symptoms.record_side_effect(
-                world.uow(),
-                world.nurse,
-                episode_id=ctx["episode"],
-                code="drowsiness",
-                note="drowsy for an hour after the dose",
-            )
-
-        script.at(now - 5 * 60 * minutes, mrn, side_effect)
-        _ready(script, mrn, now - 15 * minutes)
-
-    elif story == "alcohol":
-
-        def drink(world: Any, ctx: dict[str, Any]) -> None:
-            alcohol.record_alcohol(
-                world.uow(),
-                world.nurse,
-                episode_id=ctx["episode"],
-                last_drink_at=now - 6 * 60 * minutes,
-                breath_alcohol_mg_l="0.20",
-            )
-
-        script.at(now - 35 * minutes, mrn, drink)
-        _ready(script, mrn, now - 30 * minutes)
-
-    elif story == "emergency":
-        _ready(script, mrn, now - 3 * 60 * minutes - 10 * minutes, cows=COWS_18)
-        _give(script, mrn, now - 3 * 60 * minutes, "0.5", f"{mrn}-1")
-        _ready(
-            script,
-            mrn,
-            now - 5 * minutes,
-            cows=COWS_3,
-            poss="4",
-            vitals={
-                **VITALS,
-                "respiratory_rate": 8,
-                "spo2": 89,
-                "pulse": 52,
-                "consciousness": "voice",
-            },
+    def extras(world: Any, ctx: dict[str, Any]) -> None:
+        e = ctx["episode"]
+        symptoms.record_symptom(world.uow(), world.nurse, episode_id=e, code="restless-legs")
+        wrong = observations.record_vitals(world.uow(), world.nurse, episode_id=e, pulse=180)
+        voiding.void_entry(
+            world.uow(),
+            world.nurse,
+            record_type="vital_signs",
+            entry_id=wrong.id,
+            reason="pulse typed as 180 instead of 80",
         )
 
-    elif story == "not-indicated":
-        _ready(script, mrn, now - 30 * minutes, cows=COWS_3)
+    script.at(now - 18 * minutes, mrn, extras)
 
-        def unable(world: Any, ctx: dict[str, Any]) -> None:
-            from owm.service import assessments
 
-            assessments.record_assessment(
-                world.uow(),
-                world.nurse,
-                episode_id=ctx["episode"],
-                instrument="SOWS",
-                unable_reason="patient asleep; not woken for SOWS",
+def _story_night_dose(script: _Script, p: dict[str, Any], now: datetime) -> None:
+    """The night dose patient: the records of their stay, in time order."""
+    mrn = p["mrn"]
+    minutes = timedelta(minutes=1)
+
+    night = _night_before(now, ZoneInfo(DEMO_ZONE))
+    _ready(script, mrn, night - 15 * minutes)
+    _give(script, mrn, night, "1", f"{mrn}-night", nurse="nurse2")
+    _ready(script, mrn, now - 40 * minutes, cows=COWS_15)
+
+
+def _story_hold_interval(script: _Script, p: dict[str, Any], now: datetime) -> None:
+    """The hold interval patient: the records of their stay, in time order."""
+    mrn = p["mrn"]
+    minutes = timedelta(minutes=1)
+
+    _ready(script, mrn, now - 2 * 60 * minutes - 10 * minutes)
+    _give(script, mrn, now - 2 * 60 * minutes, "0.5", f"{mrn}-1")
+    _ready(script, mrn, now - 15 * minutes, cows=COWS_18)
+
+    def hold(world: Any, ctx: dict[str, Any]) -> None:
+        dosing.hold_dose(
+            world.uow(),
+            world.nurse,
+            episode_id=ctx["episode"],
+            reason="last dose 2 h ago; minimum interval 6 h",
+            idempotency_key=f"demo-{mrn}-hold",
+        )
+
+    script.at(now - 10 * minutes, mrn, hold)
+
+
+def _story_methadone_escalate(script: _Script, p: dict[str, Any], now: datetime) -> None:
+    """The methadone escalate patient: the records of their stay, in time order."""
+    mrn = p["mrn"]
+    admitted = p["admitted"]
+    minutes = timedelta(minutes=1)
+
+    _methadone(script, mrn, admitted + 10 * minutes, "60 mg once daily")
+    _ready(script, mrn, now - 25 * minutes)
+
+    def call(world: Any, ctx: dict[str, Any]) -> None:
+        shown = recommendation.get_recommendation(
+            world.uow(), world.nurse, episode_id=ctx["episode"]
+        )
+        acknowledgements.record_escalation_contact(
+            world.uow(),
+            world.nurse,
+            episode_id=ctx["episode"],
+            finding="opioid-benzodiazepine",
+            told_who="Dr Helen Shaw (ward physician)",
+            response="Will review on the ward round within the hour; hold until then.",
+        )
+        feedback.report_problem(
+            world.uow(),
+            world.actors["doctor"],
+            recommendation_id=shown.log_id,
+            text="Please show the methadone dose beside the interaction warning.",
+        )
+
+    script.at(now - 20 * minutes, mrn, call)
+
+
+def _story_methadone_acknowledged(script: _Script, p: dict[str, Any], now: datetime) -> None:
+    """The methadone acknowledged patient: the records of their stay, in time order."""
+    mrn = p["mrn"]
+    admitted = p["admitted"]
+    minutes = timedelta(minutes=1)
+
+    _methadone(script, mrn, admitted + 10 * minutes, "40 mg once daily")
+    _acknowledge(
+        script,
+        mrn,
+        admitted + 60 * minutes,
+        "opioid-benzodiazepine",
+        "Stable methadone dose; monitored bed; POSS and SpO2 hourly after doses.",
+    )
+    _ready(script, mrn, now - 7 * 60 * minutes - 10 * minutes)
+    _give(script, mrn, now - 7 * 60 * minutes, "0.5", f"{mrn}-1")
+
+    def side_effect(world: Any, ctx: dict[str, Any]) -> None:
+        symptoms.record_side_effect(
+            world.uow(),
+            world.nurse,
+            episode_id=ctx["episode"],
+            code="drowsiness",
+            note="drowsy for an hour after the dose",
+        )
+
+    script.at(now - 5 * 60 * minutes, mrn, side_effect)
+    _ready(script, mrn, now - 15 * minutes)
+
+
+def _story_alcohol(script: _Script, p: dict[str, Any], now: datetime) -> None:
+    """The alcohol patient: the records of their stay, in time order."""
+    mrn = p["mrn"]
+    minutes = timedelta(minutes=1)
+
+    def drink(world: Any, ctx: dict[str, Any]) -> None:
+        alcohol.record_alcohol(
+            world.uow(),
+            world.nurse,
+            episode_id=ctx["episode"],
+            last_drink_at=now - 6 * 60 * minutes,
+            breath_alcohol_mg_l="0.20",
+        )
+
+    script.at(now - 35 * minutes, mrn, drink)
+    _ready(script, mrn, now - 30 * minutes)
+
+
+def _story_emergency(script: _Script, p: dict[str, Any], now: datetime) -> None:
+    """The emergency patient: the records of their stay, in time order."""
+    mrn = p["mrn"]
+    minutes = timedelta(minutes=1)
+
+    _ready(script, mrn, now - 3 * 60 * minutes - 10 * minutes, cows=COWS_18)
+    _give(script, mrn, now - 3 * 60 * minutes, "0.5", f"{mrn}-1")
+    _ready(
+        script,
+        mrn,
+        now - 5 * minutes,
+        cows=COWS_3,
+        poss="4",
+        vitals={
+            **VITALS,
+            "respiratory_rate": 8,
+            "spo2": 89,
+            "pulse": 52,
+            "consciousness": "voice",
+        },
+    )
+
+
+def _story_not_indicated(script: _Script, p: dict[str, Any], now: datetime) -> None:
+    """The not indicated patient: the records of their stay, in time order."""
+    mrn = p["mrn"]
+    minutes = timedelta(minutes=1)
+
+    _ready(script, mrn, now - 30 * minutes, cows=COWS_3)
+
+    def unable(world: Any, ctx: dict[str, Any]) -> None:
+        assessments.record_assessment(
+            world.uow(),
+            world.nurse,
+            episode_id=ctx["episode"],
+            instrument="SOWS",
+            unable_reason="patient asleep; not woken for SOWS",
+        )
+
+    script.at(now - 28 * minutes, mrn, unable)
+
+
+def _story_long_course(script: _Script, p: dict[str, Any], now: datetime) -> None:
+    """The long course patient: the records of their stay, in time order."""
+    mrn = p["mrn"]
+    admitted = p["admitted"]
+    minutes = timedelta(minutes=1)
+
+    first = admitted + 60 * minutes
+    _ready(script, mrn, first - 10 * minutes, cows=COWS_18)
+    limit = timedelta(days=4)
+    dose_at = first
+    number = 0
+    while dose_at < now - 60 * minutes:
+        if number:
+            _ready(script, mrn, dose_at - 10 * minutes)
+        if dose_at - first >= limit:
+            # Going on past the course limit is a physician's decision, day by day.
+            _acknowledge(
+                script,
+                mrn,
+                dose_at - 5 * minutes,
+                "course-limit",
+                "Protracted anxiety; course extended today after review; taper at discharge.",
             )
+        _give(script, mrn, dose_at, "0.5", f"{mrn}-{number}")
+        number += 1
+        dose_at = first + timedelta(hours=12) * number + 15 * minutes
+    _ready(script, mrn, now - 20 * minutes)
 
-        script.at(now - 28 * minutes, mrn, unable)
 
-    elif story == "long-course":
-        first = admitted + 60 * minutes
-        _ready(script, mrn, first - 10 * minutes, cows=COWS_18)
-        limit = timedelta(days=4)
-        dose_at = first
-        number = 0
-        while dose_at < now - 60 * minutes:
-            if number:
-                _ready(script, mrn, dose_at - 10 * minutes)
-            if dose_at - first >= limit:
-                # Going on past the course limit is a physician's decision, day by day.
-                _acknowledge(
-                    script,
-                    mrn,
-                    dose_at - 5 * minutes,
-                    "course-limit",
-                    "Protracted anxiety; course extended today after review; taper at discharge.",
-                )
-            _give(script, mrn, dose_at, "0.5", f"{mrn}-{number}")
-            number += 1
-            dose_at = first + timedelta(hours=12) * number + 15 * minutes
-        _ready(script, mrn, now - 20 * minutes)
+def _story_discharged(script: _Script, p: dict[str, Any], _now: datetime) -> None:
+    """The discharged patient: the records of their stay, in time order."""
+    mrn = p["mrn"]
+    admitted = p["admitted"]
+    minutes = timedelta(minutes=1)
 
-    elif story == "discharged":
-        first = admitted + 60 * minutes
-        _ready(script, mrn, first - 10 * minutes, cows=COWS_18)
-        for number in range(5):
-            dose_at = first + timedelta(hours=12) * number
-            if number:
-                _ready(script, mrn, dose_at - 10 * minutes)
-            _give(script, mrn, dose_at, "0.5", f"{mrn}-{number}")
-        leave = first + timedelta(hours=12) * 4 + 3 * 60 * minutes
+    first = admitted + 60 * minutes
+    _ready(script, mrn, first - 10 * minutes, cows=COWS_18)
+    for number in range(5):
+        dose_at = first + timedelta(hours=12) * number
+        if number:
+            _ready(script, mrn, dose_at - 10 * minutes)
+        _give(script, mrn, dose_at, "0.5", f"{mrn}-{number}")
+    leave = first + timedelta(hours=12) * 4 + 3 * 60 * minutes
 
-        def leave_ward(world: Any, ctx: dict[str, Any]) -> None:
-            discharge.discharge(
-                world.uow(),
-                world.actors["doctor"],
-                episode_id=ctx["episode"],
-                moud_referral="buprenorphine",
-                naloxone_supplied=True,
-                psychotherapy_referral=True,
-                psychotherapy_service="Community drug and alcohol team, Tuesday group",
-                notes="Withdrawal settled; buprenorphine started by the community team.",
-            )
-            feedback.rate_stay(
-                world.uow(),
-                world.nurse,
-                episode_id=ctx["episode"],
-                stars=5,
-                comment="The nurses explained every dose. Thank you.",
-            )
+    def leave_ward(world: Any, ctx: dict[str, Any]) -> None:
+        discharge.discharge(
+            world.uow(),
+            world.actors["doctor"],
+            episode_id=ctx["episode"],
+            moud_referral="buprenorphine",
+            naloxone_supplied=True,
+            psychotherapy_referral=True,
+            psychotherapy_service="Community drug and alcohol team, Tuesday group",
+            notes="Withdrawal settled; buprenorphine started by the community team.",
+        )
+        feedback.rate_stay(
+            world.uow(),
+            world.nurse,
+            episode_id=ctx["episode"],
+            stars=5,
+            comment="The nurses explained every dose. Thank you.",
+        )
 
-        script.at(leave, mrn, leave_ward)
+    script.at(leave, mrn, leave_ward)
+
+
+_STORIES: dict[str, Callable[[_Script, dict[str, Any], datetime], None]] = {
+    "give": _story_give,
+    "night-dose": _story_night_dose,
+    "hold-interval": _story_hold_interval,
+    "methadone-escalate": _story_methadone_escalate,
+    "methadone-acknowledged": _story_methadone_acknowledged,
+    "alcohol": _story_alcohol,
+    "emergency": _story_emergency,
+    "not-indicated": _story_not_indicated,
+    "long-course": _story_long_course,
+    "discharged": _story_discharged,
+}
+"""Each demo patient's story, by the `story` of `_patients`."""
+
+
+def _story(script: _Script, p: dict[str, Any], now: datetime) -> None:
+    _STORIES[p["story"]](script, p, now)
 
 
 @dataclass
@@ -547,8 +612,6 @@ def populate(url: str, *, now: datetime | None = None) -> DemoReport:
 
 def _demo_ward(database: Database) -> int:
     """The demo ward's id (the ward is made when missing)."""
-    from owm.service import wards
-
     found = [w.id for w in wards.list_wards(database.uow(), database.system) if w.name == DEMO_WARD]
     if found:
         return found[0]
@@ -565,8 +628,6 @@ def _demo_ward(database: Database) -> int:
 
 def _mrns_on_ward(database: Database, nurse: Actor, ward_id: int) -> set[str]:
     """The MRNs of the patients the demo ward has already (read by the demo nurse)."""
-    from owm.service import queries
-
     summaries = queries.list_patients(
         database.uow(), nurse, ward_id=ward_id, include_discharged=True
     )
@@ -575,8 +636,6 @@ def _mrns_on_ward(database: Database, nurse: Actor, ward_id: int) -> set[str]:
 
 def _demo_users(database: Database) -> dict[str, Actor]:
     """The actor of each demo user, by username (the users that are missing are added)."""
-    from owm.service import users
-
     actors: dict[str, Actor] = {}
     for username, role, password, full_name in DEMO_USERS:
         user = database.user(username)
@@ -595,8 +654,6 @@ def _demo_users(database: Database) -> dict[str, Actor]:
 
 def _admission(ward_id: int, p: dict[str, Any], carer: Actor) -> Step:
     """The step that admits demo patient `p` and assigns `carer` to look after them."""
-    from owm.service import admission, assignments
-
     def admit(world: Any, ctx: dict[str, Any]) -> None:
         result = admission.admit(
             world.uow(),
