@@ -29,7 +29,6 @@ The Bundle is validated with fhir.resources' R4B models before it is returned.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -115,8 +114,27 @@ def _resources(
     recommendation: Recommendation | None,
     build: _Builder,
     terminology: Terminology,
-) -> Iterator[None]:
-    """Add every resource to `build` (a generator so the order reads top to bottom)."""
+) -> None:
+    """Add every resource to `build`, in the order a reader of the Bundle meets them."""
+    at = iso(state.at)
+    assert at is not None
+    patient = _add_patient(state, build)
+    encounter = _add_encounter(state, build, patient)
+    _add_conditions(state, build, patient, encounter)
+    _add_patient_observations(state, build, patient, encounter, at)
+    _add_medications(state, build, patient, encounter)
+    _add_assessments(state, build, patient, encounter, at)
+    _add_vitals(state, build, patient, encounter, at)
+    _add_bedside_records(state, build, patient, encounter, at)
+    _add_administrations(state, build, patient, encounter, terminology)
+    _add_issues(state, recommendation, build, patient)
+    _add_provenance(build, patient, encounter, at)
+
+
+def _add_patient(
+    state: PatientState, build: _Builder
+) -> str:
+    """The Patient; its reference."""
     patient_resource: dict[str, Any] = {"resourceType": "Patient", "active": True}
     if state.patient.sex is not None:
         patient_resource["gender"] = state.patient.sex
@@ -124,9 +142,13 @@ def _resources(
         patient_resource["extension"] = [
             {"url": EXT.age_years, "valueInteger": state.patient.age_years}
         ]
-    patient = build.add(patient_resource, "patient")
-    yield
+    return build.add(patient_resource, "patient")
 
+
+def _add_encounter(
+    state: PatientState, build: _Builder, patient: str
+) -> str:
+    """The Encounter of the episode (or of an unknown inpatient stay); its reference."""
     encounter_resource: dict[str, Any] = {
         "resourceType": "Encounter",
         "status": "in-progress",
@@ -141,9 +163,13 @@ def _resources(
         encounter_resource["period"] = {"start": iso(state.episode.started_at)}
     else:
         encounter_resource["class"] = _coding(codes.ACT_CODE, "IMP", "inpatient encounter")
-    encounter = build.add(encounter_resource, "episode")
-    yield
+    return build.add(encounter_resource, "episode")
 
+
+def _add_conditions(
+    state: PatientState, build: _Builder, patient: str, encounter: str
+) -> None:
+    """Conditions, history and allergies."""
     for condition in state.patient.conditions:
         build.add(_condition(patient, encounter, SYSTEM.condition, condition), condition)
     for item in state.patient.history:
@@ -159,10 +185,12 @@ def _resources(
             },
             f"allergy/{allergy}",
         )
-    yield
 
-    at = iso(state.at)
-    assert at is not None
+
+def _add_patient_observations(
+    state: PatientState, build: _Builder, patient: str, encounter: str, at: str
+) -> None:
+    """Weight, pregnancy status and alcohol, as of the decision time."""
     if state.patient.weight_kg is not None:
         build.add(
             _observation(
@@ -212,8 +240,12 @@ def _resources(
             ),
             f"breath-alcohol/{state.alcohol.breath_alcohol_mg_l}",
         )
-    yield
 
+
+def _add_medications(
+    state: PatientState, build: _Builder, patient: str, encounter: str
+) -> None:
+    """The medicines the patient is on or was on."""
     for medication in state.medications:
         concept: dict[str, Any] = {"text": medication.name}
         if medication.rxnorm:
@@ -231,8 +263,12 @@ def _resources(
                 {"url": EXT.changed_at, "valueDateTime": iso(medication.changed_at)}
             ]
         build.add(statement, _medication_key(medication))
-    yield
 
+
+def _add_assessments(
+    state: PatientState, build: _Builder, patient: str, encounter: str, at: str
+) -> None:
+    """Each withdrawal assessment, with its items."""
     for assessment in state.assessments:
         instrument = INSTRUMENTS[assessment.instrument]
         build.add(
@@ -255,8 +291,12 @@ def _resources(
             ),
             f"{assessment.instrument}/{iso(assessment.at)}",
         )
-    yield
 
+
+def _add_vitals(
+    state: PatientState, build: _Builder, patient: str, encounter: str, at: str
+) -> None:
+    """Each set of vital signs, one Observation per value."""
     for vitals in state.vitals:
         when = iso(vitals.at) or at
         for field, (code, display, unit) in codes.VITALS.items():
@@ -301,8 +341,12 @@ def _resources(
                 ),
                 f"supplemental-oxygen/{when}",
             )
-    yield
 
+
+def _add_bedside_records(
+    state: PatientState, build: _Builder, patient: str, encounter: str, at: str
+) -> None:
+    """Sedation, symptoms and side effects."""
     for sedation in state.sedation:
         level_system = SYSTEM.poss if sedation.scale == "POSS" else SYSTEM.rass
         build.add(
@@ -340,8 +384,12 @@ def _resources(
             ),
             f"side-effect/{side_effect.code}/{iso(side_effect.at)}",
         )
-    yield
 
+
+def _add_administrations(
+    state: PatientState, build: _Builder, patient: str, encounter: str, terminology: Terminology
+) -> None:
+    """Each dose given, refused or vomited, with when it was charted."""
     for dose in state.administrations:
         drug: dict[str, Any] = {
             "coding": [_coding(SYSTEM.administered_drug, dose.drug)],
@@ -375,8 +423,15 @@ def _resources(
                 },
                 f"charted/{dose.drug}/{iso(dose.at)}",
             )
-    yield
 
+
+def _add_issues(
+    state: PatientState,
+    recommendation: Recommendation | None,
+    build: _Builder,
+    patient: str
+) -> None:
+    """Acknowledgements, and the findings of the recommendation when there is one."""
     for acknowledgement in state.acknowledgements:
         build.add(
             {
@@ -410,8 +465,12 @@ def _resources(
                 "detail": f"{finding.message} (source: {finding.source})",
             }
             build.add(issue, f"finding/{finding.code}")
-    yield
 
+
+def _add_provenance(
+    build: _Builder, patient: str, encounter: str, at: str
+) -> None:
+    """The Provenance saying owm wrote the Bundle."""
     build.add(
         {
             "resourceType": "Provenance",
@@ -422,7 +481,6 @@ def _resources(
         },
         "export",
     )
-    yield
 
 
 def _medication_key(medication: Any) -> str:
@@ -458,8 +516,7 @@ def export_state(
     (by default the decision time); the same state and seed give the same ids.
     """
     build = _Builder(seed or (iso(state.at) or ""))
-    for _ in _resources(state, recommendation, build, terminology):
-        pass
+    _resources(state, recommendation, build, terminology)
     document: dict[str, Any] = {
         "resourceType": "Bundle",
         "type": "collection",
