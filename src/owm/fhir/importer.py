@@ -177,23 +177,8 @@ def _age_at(birth: str, at: str, zone: str | None) -> int | None:
     return when.year - born.year - ((when.month, when.day) < (born.month, born.day))
 
 
-def import_bundle(
-    document: Any,
-    protocol: Protocol,
-    *,
-    terminology: Terminology,
-    at: str | None = None,
-    timezone: str | None = None,
-) -> ImportResult:
-    """Read a FHIR R4 Bundle into an owm-state/1 document and validate it.
-
-    `terminology` classifies medicines and reads condition codes
-    (`owm.terminology.TERMINOLOGY` is the shipped one).
-
-    Raises BundleError naming every problem (resource, element, value, allowed);
-    never returns a partly read state.
-    """
-    read = Reader(terminology)
+def _entries(read: Reader, document: Any) -> tuple[list[Entry], dict[str, Entry]]:
+    """The Bundle's entries, and each by its fullUrl and by type/id (for references)."""
     if not isinstance(document, dict) or document.get("resourceType") != "Bundle":
         kind = document.get("resourceType") if isinstance(document, dict) else type(document)
         raise BundleError([f"(document) resourceType: {kind!r} is not allowed; allowed: 'Bundle'"])
@@ -214,24 +199,53 @@ def import_bundle(
             urls[raw["fullUrl"]] = entry
         if resource.get("id"):
             urls[f"{resource.get('resourceType')}/{resource['id']}"] = entry
-    _validate(read, entries)
-    if read.problems:
-        raise BundleError(read.problems)
+    return entries, urls
 
-    state: dict[str, Any] = {"format": "owm-state/1"}
-    decision_time = document.get("timestamp") or at
-    if at is not None:
-        decision_time = at
+
+def _decision_time(read: Reader, document: dict[str, Any], at: str | None, state: dict[str, Any]) -> None:
+    """The decision time: `at` when the caller gives one, else `Bundle.timestamp`."""
+    decision_time = at if at is not None else (document.get("timestamp") or None)
     if decision_time is None:
         read.problem(None, "timestamp", "missing; the decision time is Bundle.timestamp")
     elif not (isinstance(decision_time, str) and MOMENT.match(decision_time)):
         read.problem(None, "timestamp", f"{decision_time!r} needs seconds and a time zone")
     else:
         state["at"] = decision_time
-    tags = document.get("meta", {}).get("tag", []) if isinstance(document.get("meta"), dict) else []
+
+
+def _protocol_tag(document: dict[str, Any], state: dict[str, Any]) -> None:
+    """The protocol the Bundle names in `meta.tag`, if any."""
+    meta = document.get("meta")
+    tags = meta.get("tag", []) if isinstance(meta, dict) else []
     for tag in tags:
         if isinstance(tag, dict) and tag.get("system") == SYSTEM.protocol:
             state["protocol"] = tag.get("code")
+
+
+def import_bundle(
+    document: Any,
+    protocol: Protocol,
+    *,
+    terminology: Terminology,
+    at: str | None = None,
+    timezone: str | None = None,
+) -> ImportResult:
+    """Read a FHIR R4 Bundle into an owm-state/1 document and validate it.
+
+    `terminology` classifies medicines and reads condition codes
+    (`owm.terminology.TERMINOLOGY` is the shipped one).
+
+    Raises BundleError naming every problem (resource, element, value, allowed);
+    never returns a partly read state.
+    """
+    read = Reader(terminology)
+    entries, urls = _entries(read, document)
+    _validate(read, entries)
+    if read.problems:
+        raise BundleError(read.problems)
+    state: dict[str, Any] = {"format": "owm-state/1"}
+    _decision_time(read, document, at, state)
+    _protocol_tag(document, state)
 
     def of_type(kind: str) -> list[Entry]:
         return [e for e in entries if e.resource.get("resourceType") == kind]

@@ -69,20 +69,60 @@ def _medication_concept(
     return code if isinstance(code, dict) else {}
 
 
+def _current_or_past(read: Reader, entry: Entry) -> bool:
+    """Whether a MedicationStatement / MedicationRequest is a medicine the patient is or was on."""
+    status = entry.resource.get("status")
+    if entry.resource["resourceType"] == "MedicationStatement":
+        if status in ("entered-in-error", "not-taken"):
+            read.ignore(entry, f"status {status}")
+            return False
+    elif status not in ("active", "on-hold", "completed", "stopped", "cancelled"):
+        read.ignore(entry, f"status {status}: not a medicine the patient is or was on")
+        return False
+    return True
+
+
+def _changed_at(read: Reader, entry: Entry) -> str | None:
+    """When the medicine was started or changed: owm's extension, else the period's start
+    (a statement) or the authoring time (a request)."""
+    resource = entry.resource
+    changed_at = None
+    for extension in resource.get("extension", []):
+        if isinstance(extension, dict) and extension.get("url") == EXT.changed_at:
+            changed_at = moment_of(
+                read, entry, "extension[medication-changed-at]", extension.get("valueDateTime")
+            )
+    kind = resource["resourceType"]
+    if changed_at is None and kind == "MedicationStatement":
+        period = resource.get("effectivePeriod")
+        if isinstance(period, dict) and "start" in period:
+            changed_at = moment_of(read, entry, "effectivePeriod.start", period["start"])
+    if changed_at is None and kind == "MedicationRequest" and "authoredOn" in resource:
+        changed_at = moment_of(read, entry, "authoredOn", resource["authoredOn"])
+    return changed_at
+
+
+def _classes(read: Reader, entry: Entry, concept: dict[str, Any], rxnorm: str | None) -> list[str]:
+    """owm's class coding when the resource has one; else the terminology's classes, or "other"."""
+    owm_class = None
+    for category in concepts(entry.resource.get("category")):
+        owm_class = code_in(category, SYSTEM.medication_class) or owm_class
+    if owm_class is not None:
+        return [owm_class]
+    texts = " ".join(
+        [str(concept.get("text", ""))] + [str(c.get("display", "")) for c in codings(concept)]
+    )
+    found = read.terms.classify(rxnorm=rxnorm, name=texts)
+    return [c for c in read.terms.classes if c in found] or ["other"]
+
+
 def read_medications(
     read: Reader, entries: list[Entry], state: dict[str, Any], urls: Mapping[str, Entry]
 ) -> None:
+    """The medicines the patient is or was on: one state medicine per class."""
     medications: list[dict[str, Any]] = []
     for entry in entries:
-        resource = entry.resource
-        kind = resource["resourceType"]
-        status = resource.get("status")
-        if kind == "MedicationStatement":
-            if status in ("entered-in-error", "not-taken"):
-                read.ignore(entry, f"status {status}")
-                continue
-        elif status not in ("active", "on-hold", "completed", "stopped", "cancelled"):
-            read.ignore(entry, f"status {status}: not a medicine the patient is or was on")
+        if not _current_or_past(read, entry):
             continue
         concept = _medication_concept(read, entry, urls)
         if concept is None:
@@ -91,35 +131,12 @@ def read_medications(
         if not name:
             read.problem(entry, "medication[x]", "neither text, display nor an RxNorm code")
             continue
-        changed_at = None
-        for extension in resource.get("extension", []):
-            if isinstance(extension, dict) and extension.get("url") == EXT.changed_at:
-                changed_at = moment_of(
-                    read, entry, "extension[medication-changed-at]", extension.get("valueDateTime")
-                )
-        if changed_at is None and kind == "MedicationStatement":
-            period = resource.get("effectivePeriod")
-            if isinstance(period, dict) and "start" in period:
-                changed_at = moment_of(read, entry, "effectivePeriod.start", period["start"])
-        if changed_at is None and kind == "MedicationRequest" and "authoredOn" in resource:
-            changed_at = moment_of(read, entry, "authoredOn", resource["authoredOn"])
-        owm_class = None
-        for category in concepts(resource.get("category")):
-            owm_class = code_in(category, SYSTEM.medication_class) or owm_class
-        if owm_class is not None:
-            classes = [owm_class]
-        else:
-            texts = " ".join(
-                [str(concept.get("text", ""))]
-                + [str(c.get("display", "")) for c in codings(concept)]
-            )
-            found = read.terms.classify(rxnorm=rxnorm, name=texts)
-            classes = [c for c in read.terms.classes if c in found] or ["other"]
-        for owm_class in classes:
+        changed_at = _changed_at(read, entry)
+        for owm_class in _classes(read, entry, concept, rxnorm):
             medication: dict[str, Any] = {
                 "name": name[:200],
                 "class": owm_class,
-                "active": status == "active",
+                "active": entry.resource.get("status") == "active",
             }
             if changed_at is not None:
                 medication["changed_at"] = changed_at
@@ -132,13 +149,10 @@ def read_medications(
         state["medications"] = medications
 
 
-def read_administrations(
-    read: Reader,
-    entries: list[Entry],
-    provenances: list[Entry],
-    state: dict[str, Any],
-    urls: Mapping[str, Entry],
-) -> None:
+def _charted_times(
+    read: Reader, provenances: list[Entry], urls: Mapping[str, Entry]
+) -> dict[int, str]:
+    """When each MedicationAdministration was charted (its earliest Provenance), by entry."""
     charted: dict[int, str] = {}
     for provenance in provenances:
         recorded = provenance.resource.get("recorded")
@@ -148,6 +162,80 @@ def read_administrations(
                 moment = moment_of(read, provenance, "recorded", recorded)
                 if moment is not None and (hit.index not in charted or moment < charted[hit.index]):
                     charted[hit.index] = moment
+    return charted
+
+
+def _administered_drug(read: Reader, entry: Entry, concept: dict[str, Any]) -> str | None:
+    """The drug given, as the state format names it; None (with a problem or a note of what
+    was not read) for any other medicine."""
+    drug = code_in(concept, SYSTEM.administered_drug)
+    if drug is not None:
+        return drug
+    rxnorm, name = _medicine_name(read, concept)
+    texts = " ".join([name] + [str(c.get("display", "")) for c in codings(concept)])
+    drug = read.terms.ingredient_name(rxnorm=rxnorm, name=texts)
+    if drug in ADMINISTERED_DRUGS:
+        return drug
+    if "benzodiazepine" in read.terms.classify(rxnorm=rxnorm, name=texts):
+        read.problem(
+            entry,
+            "medication[x]",
+            f"benzodiazepine {drug or name!r} cannot be recorded in owm-state/1; "
+            f"allowed: {', '.join(ADMINISTERED_DRUGS)}",
+        )
+    else:
+        read.ignore(entry, f"{name!r} is not a medicine owm records doses of")
+    return None
+
+
+def _outcome(read: Reader, entry: Entry, status: Any) -> str | None:
+    """given, partial, vomited or refused, from the status and owm's status reason."""
+    resource = entry.resource
+    outcome = code_in(next(iter(concepts(resource.get("statusReason"))), None), SYSTEM.outcome)
+    if status == "not-done":
+        if outcome not in (None, "refused"):
+            read.problem(entry, "statusReason", f"{outcome!r} with status not-done; allowed: refused")
+            return None
+        return "refused"
+    if status in ("completed", "in-progress"):
+        if outcome == "refused":
+            read.problem(entry, "statusReason", f"refused with status {status}; allowed: not-done")
+            return None
+        return outcome or "given"
+    read.problem(
+        entry,
+        "status",
+        f"{status!r}: how much was taken is not known; "
+        "allowed: completed, in-progress, not-done, entered-in-error",
+    )
+    return None
+
+
+def _route(read: Reader, entry: Entry, route_concept: Any) -> str | None:
+    """The route in owm's code system, or from its SNOMED CT code; None with a problem."""
+    route = code_in(route_concept, SYSTEM.route)
+    if route is None:
+        snomed = code_in(route_concept, SNOMED)
+        route = next((k for k, (code, _) in codes.ROUTE_TO_SNOMED.items() if code == snomed), None)
+    if route is None:
+        read.problem(
+            entry,
+            "dosage.route",
+            "not a route owm knows; allowed: "
+            + ", ".join(f"{k} (SNOMED CT {c})" for k, (c, _) in codes.ROUTE_TO_SNOMED.items()),
+        )
+    return route
+
+
+def read_administrations(
+    read: Reader,
+    entries: list[Entry],
+    provenances: list[Entry],
+    state: dict[str, Any],
+    urls: Mapping[str, Entry],
+) -> None:
+    """The doses of the drugs the state format records, with when each was charted."""
+    charted = _charted_times(read, provenances, urls)
     doses: list[dict[str, Any]] = []
     for entry in entries:
         resource = entry.resource
@@ -156,46 +244,9 @@ def read_administrations(
             read.ignore(entry, "status entered-in-error")
             continue
         concept = _medication_concept(read, entry, urls)
-        if concept is None:
-            continue
-        drug = code_in(concept, SYSTEM.administered_drug)
-        if drug is None:
-            rxnorm, name = _medicine_name(read, concept)
-            texts = " ".join([name] + [str(c.get("display", "")) for c in codings(concept)])
-            drug = read.terms.ingredient_name(rxnorm=rxnorm, name=texts)
-            if drug not in ADMINISTERED_DRUGS:
-                if "benzodiazepine" in read.terms.classify(rxnorm=rxnorm, name=texts):
-                    read.problem(
-                        entry,
-                        "medication[x]",
-                        f"benzodiazepine {drug or name!r} cannot be recorded in owm-state/1; "
-                        f"allowed: {', '.join(ADMINISTERED_DRUGS)}",
-                    )
-                else:
-                    read.ignore(entry, f"{name!r} is not a medicine owm records doses of")
-                continue
-        outcome = code_in(next(iter(concepts(resource.get("statusReason"))), None), SYSTEM.outcome)
-        if status == "not-done":
-            if outcome not in (None, "refused"):
-                read.problem(
-                    entry, "statusReason", f"{outcome!r} with status not-done; allowed: refused"
-                )
-                continue
-            outcome = "refused"
-        elif status in ("completed", "in-progress"):
-            if outcome == "refused":
-                read.problem(
-                    entry, "statusReason", f"refused with status {status}; allowed: not-done"
-                )
-                continue
-            outcome = outcome or "given"
-        else:
-            read.problem(
-                entry,
-                "status",
-                f"{status!r}: how much was taken is not known; "
-                "allowed: completed, in-progress, not-done, entered-in-error",
-            )
+        drug = _administered_drug(read, entry, concept) if concept is not None else None
+        outcome = _outcome(read, entry, status) if drug is not None else None
+        if drug is None or outcome is None:
             continue
         when = effective_of(read, entry)
         dosage: dict[str, Any] = resource.get("dosage") or {}
@@ -203,23 +254,9 @@ def read_administrations(
         if when is None or amount is None:
             continue
         dose: dict[str, Any] = {"drug": drug, "dose_mg": str(amount)}
-        route_concept = dosage.get("route")
-        if route_concept is not None:
-            route = code_in(route_concept, SYSTEM.route)
+        if dosage.get("route") is not None:
+            route = _route(read, entry, dosage["route"])
             if route is None:
-                snomed = code_in(route_concept, SNOMED)
-                route = next(
-                    (k for k, (code, _) in codes.ROUTE_TO_SNOMED.items() if code == snomed), None
-                )
-            if route is None:
-                read.problem(
-                    entry,
-                    "dosage.route",
-                    "not a route owm knows; allowed: "
-                    + ", ".join(
-                        f"{k} (SNOMED CT {c})" for k, (c, _) in codes.ROUTE_TO_SNOMED.items()
-                    ),
-                )
                 continue
             dose["route"] = route
         dose["at"] = when
