@@ -175,6 +175,7 @@ def owm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]
         start_timeout=60,
     )
     process.start()
+    server.base_url = process.url  # another port when the first one was taken meanwhile
     try:
         yield server
     finally:
