@@ -85,7 +85,9 @@ def _clonazepam_request() -> tuple[dict[str, Any], Any]:
     from owm.fhir import export_state
 
     document = json.loads(VIGNETTE.read_text(encoding="utf-8"))
-    bundle = export_state(parse_state(document["state"], default_protocol()), terminology=TERMINOLOGY)
+    bundle = export_state(
+        parse_state(document["state"], default_protocol()), terminology=TERMINOLOGY
+    )
     patient = next(
         e["resource"]["id"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"
     )

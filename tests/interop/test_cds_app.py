@@ -136,6 +136,7 @@ def test_a_token_is_used_once_across_server_processes(serve: Serve, database: An
 def test_seen_tokens_are_kept_until_they_expire_then_removed(database: Any) -> None:
     sessions = session_factory(database.engine)
     now = time.time()
+
     def uow() -> UnitOfWork:
         return UnitOfWork(sessions)
 

@@ -64,7 +64,9 @@ def feedback(card: dict[str, Any]) -> dict[str, Any]:
 def test_feedback_is_recorded_in_the_audit_trail(database: Any) -> None:
     signer = Signer("RS384")
     sessions = session_factory(database.engine)
-    with owm_cds(trusting(signer), record_feedback=audit_recorder(lambda: UnitOfWork(sessions))) as owm:
+    with owm_cds(
+        trusting(signer), record_feedback=audit_recorder(lambda: UnitOfWork(sessions))
+    ) as owm:
         client = Caller(owm.url, signer)
         try:
             (card,) = client.cards(request_body())

@@ -164,7 +164,10 @@ def test_an_inactive_condition_is_skipped_and_not_listed_as_unmapped() -> None:
     assert result.unmapped == ()
     assert any("not clinically active" in line for line in result.ignored)
     mapped = with_resource(condition(ICD10CM, "G47.33", status="resolved"))
-    assert "conditions" not in import_bundle(mapped, PROTOCOL, terminology=TERMINOLOGY).document["patient"]
+    assert (
+        "conditions"
+        not in import_bundle(mapped, PROTOCOL, terminology=TERMINOLOGY).document["patient"]
+    )
 
 
 def test_an_allergy_owm_cannot_map_is_listed() -> None:

@@ -182,7 +182,9 @@ def test_bad_bundles_are_refused_naming_resource_element_and_allowed(
     case: str, spoil: Callable[[dict[str, Any]], None], mentions: list[str]
 ) -> None:
     bundle = _base_bundle()
-    import_bundle(copy.deepcopy(bundle), PROTOCOL, terminology=TERMINOLOGY)  # fine before it is spoiled
+    import_bundle(
+        copy.deepcopy(bundle), PROTOCOL, terminology=TERMINOLOGY
+    )  # fine before it is spoiled
     spoil(bundle)
     problems = _problems(bundle)
     for text in mentions:
@@ -389,7 +391,13 @@ def test_an_explicit_time_zone_and_decision_time_can_be_given_by_the_caller() ->
     bundle = _base_bundle()
     _no_time_zone(bundle)
     _no_timestamp(bundle)
-    imported = import_bundle(bundle, PROTOCOL, terminology=TERMINOLOGY, at="2026-11-25T14:00:00Z", timezone="Europe/Paris")
+    imported = import_bundle(
+        bundle,
+        PROTOCOL,
+        terminology=TERMINOLOGY,
+        at="2026-11-25T14:00:00Z",
+        timezone="Europe/Paris",
+    )
     assert imported.state.ward.timezone == "Europe/Paris"
 
 

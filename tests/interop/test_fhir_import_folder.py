@@ -52,7 +52,9 @@ def _shifted(value: Any) -> Any:
 
 def ward_bundle(stem: str, mrn: str | None, name: str = "Test Patient") -> dict[str, Any]:
     """Vignette `stem` as an EHR's Bundle: owm's export with an MRN and a name on the Patient."""
-    bundle = export_state(parse_state(_shifted(vignette_state(stem)), PROTOCOL), terminology=TERMINOLOGY)
+    bundle = export_state(
+        parse_state(_shifted(vignette_state(stem)), PROTOCOL), terminology=TERMINOLOGY
+    )
     patient = bundle["entry"][0]["resource"]
     assert patient["resourceType"] == "Patient"
     if mrn is not None:

@@ -42,7 +42,9 @@ def test_every_vignette_comes_back_with_the_same_recommendation(
 ) -> None:
     state = parse_state(document, PROTOCOL)
     recommendation = evaluate(state, PROTOCOL)
-    bundle = _through_json(export_state(state, terminology=TERMINOLOGY, recommendation=recommendation))
+    bundle = _through_json(
+        export_state(state, terminology=TERMINOLOGY, recommendation=recommendation)
+    )
     Bundle.model_validate(bundle)  # valid FHIR R4 (R4B models) after a trip through JSON
     imported = import_bundle(bundle, PROTOCOL, terminology=TERMINOLOGY)
     assert imported.ignored == ()
@@ -53,7 +55,9 @@ def test_every_vignette_comes_back_with_the_same_recommendation(
 def test_a_state_using_every_field_comes_back_equal() -> None:
     state = parse_state(full_state(), PROTOCOL)
     recommendation = evaluate(state, PROTOCOL)
-    bundle = _through_json(export_state(state, terminology=TERMINOLOGY, recommendation=recommendation))
+    bundle = _through_json(
+        export_state(state, terminology=TERMINOLOGY, recommendation=recommendation)
+    )
     Bundle.model_validate(bundle)
     imported = import_bundle(bundle, PROTOCOL, terminology=TERMINOLOGY)
     assert imported.state == state
@@ -65,8 +69,12 @@ def test_a_state_using_every_field_comes_back_equal() -> None:
 
 def test_the_same_state_gives_the_same_bundle() -> None:
     state = parse_state(full_state(), PROTOCOL)
-    assert export_state(state, terminology=TERMINOLOGY) == export_state(state, terminology=TERMINOLOGY)
-    assert export_state(state, terminology=TERMINOLOGY, seed="episode-1") != export_state(state, terminology=TERMINOLOGY, seed="episode-2")
+    assert export_state(state, terminology=TERMINOLOGY) == export_state(
+        state, terminology=TERMINOLOGY
+    )
+    assert export_state(state, terminology=TERMINOLOGY, seed="episode-1") != export_state(
+        state, terminology=TERMINOLOGY, seed="episode-2"
+    )
 
 
 def test_instruments_use_owm_codes_and_never_loinc() -> None:
@@ -148,7 +156,9 @@ def test_findings_become_detected_issues_and_acknowledgements_mitigations() -> N
     assert severities["vitals-stale"] == "high"  # hold findings are critical
     assert export_state(state, terminology=TERMINOLOGY)["entry"] != bundle["entry"]
     assert not [
-        i for i in _resources(export_state(state, terminology=TERMINOLOGY), "DetectedIssue") if "mitigation" not in i
+        i
+        for i in _resources(export_state(state, terminology=TERMINOLOGY), "DetectedIssue")
+        if "mitigation" not in i
     ]
 
 

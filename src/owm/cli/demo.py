@@ -285,6 +285,7 @@ def _give(
 
 def _methadone(script: _Script, mrn: str, moment: datetime, dose_text: str) -> None:
     """Methadone (RxNorm 6813) recorded as a current medicine at `moment`."""
+
     def methadone(world: Any, ctx: dict[str, Any]) -> None:
         medications.record_medication(
             world.uow(),
@@ -301,6 +302,7 @@ def _methadone(script: _Script, mrn: str, moment: datetime, dose_text: str) -> N
 
 def _acknowledge(script: _Script, mrn: str, moment: datetime, finding: str, reason: str) -> None:
     """The ward physician acknowledges `finding` at `moment`, with `reason`."""
+
     def acknowledge(world: Any, ctx: dict[str, Any]) -> None:
         acknowledgements.acknowledge_finding(
             world.uow(),
@@ -654,6 +656,7 @@ def _demo_users(database: Database) -> dict[str, Actor]:
 
 def _admission(ward_id: int, p: dict[str, Any], carer: Actor) -> Step:
     """The step that admits demo patient `p` and assigns `carer` to look after them."""
+
     def admit(world: Any, ctx: dict[str, Any]) -> None:
         result = admission.admit(
             world.uow(),

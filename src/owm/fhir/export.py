@@ -131,9 +131,7 @@ def _resources(
     _add_provenance(build, patient, encounter, at)
 
 
-def _add_patient(
-    state: PatientState, build: _Builder
-) -> str:
+def _add_patient(state: PatientState, build: _Builder) -> str:
     """The Patient; its reference."""
     patient_resource: dict[str, Any] = {"resourceType": "Patient", "active": True}
     if state.patient.sex is not None:
@@ -145,9 +143,7 @@ def _add_patient(
     return build.add(patient_resource, "patient")
 
 
-def _add_encounter(
-    state: PatientState, build: _Builder, patient: str
-) -> str:
+def _add_encounter(state: PatientState, build: _Builder, patient: str) -> str:
     """The Encounter of the episode (or of an unknown inpatient stay); its reference."""
     encounter_resource: dict[str, Any] = {
         "resourceType": "Encounter",
@@ -166,9 +162,7 @@ def _add_encounter(
     return build.add(encounter_resource, "episode")
 
 
-def _add_conditions(
-    state: PatientState, build: _Builder, patient: str, encounter: str
-) -> None:
+def _add_conditions(state: PatientState, build: _Builder, patient: str, encounter: str) -> None:
     """Conditions, history and allergies."""
     for condition in state.patient.conditions:
         build.add(_condition(patient, encounter, SYSTEM.condition, condition), condition)
@@ -242,9 +236,7 @@ def _add_patient_observations(
         )
 
 
-def _add_medications(
-    state: PatientState, build: _Builder, patient: str, encounter: str
-) -> None:
+def _add_medications(state: PatientState, build: _Builder, patient: str, encounter: str) -> None:
     """The medicines the patient is on or was on."""
     for medication in state.medications:
         concept: dict[str, Any] = {"text": medication.name}
@@ -426,10 +418,7 @@ def _add_administrations(
 
 
 def _add_issues(
-    state: PatientState,
-    recommendation: Recommendation | None,
-    build: _Builder,
-    patient: str
+    state: PatientState, recommendation: Recommendation | None, build: _Builder, patient: str
 ) -> None:
     """Acknowledgements, and the findings of the recommendation when there is one."""
     for acknowledgement in state.acknowledgements:
@@ -467,9 +456,7 @@ def _add_issues(
             build.add(issue, f"finding/{finding.code}")
 
 
-def _add_provenance(
-    build: _Builder, patient: str, encounter: str, at: str
-) -> None:
+def _add_provenance(build: _Builder, patient: str, encounter: str, at: str) -> None:
     """The Provenance saying owm wrote the Bundle."""
     build.add(
         {

@@ -202,7 +202,9 @@ def _entries(read: Reader, document: Any) -> tuple[list[Entry], dict[str, Entry]
     return entries, urls
 
 
-def _decision_time(read: Reader, document: dict[str, Any], at: str | None, state: dict[str, Any]) -> None:
+def _decision_time(
+    read: Reader, document: dict[str, Any], at: str | None, state: dict[str, Any]
+) -> None:
     """The decision time: `at` when the caller gives one, else `Bundle.timestamp`."""
     decision_time = at if at is not None else (document.get("timestamp") or None)
     if decision_time is None:

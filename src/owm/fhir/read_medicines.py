@@ -34,7 +34,10 @@ def _medicine_name(read: Reader, concept: Any) -> tuple[str | None, str]:
     text = concept.get("text") if isinstance(concept, dict) else None
     display = next((c.get("display") for c in codings(concept) if c.get("display")), None)
     name = (
-        text or display or read.terms.ingredient_name(rxnorm=rxnorm) or (f"RxNorm {rxnorm}" if rxnorm else "")
+        text
+        or display
+        or read.terms.ingredient_name(rxnorm=rxnorm)
+        or (f"RxNorm {rxnorm}" if rxnorm else "")
     )
     return rxnorm, str(name)
 
@@ -194,7 +197,9 @@ def _outcome(read: Reader, entry: Entry, status: Any) -> str | None:
     outcome = code_in(next(iter(concepts(resource.get("statusReason"))), None), SYSTEM.outcome)
     if status == "not-done":
         if outcome not in (None, "refused"):
-            read.problem(entry, "statusReason", f"{outcome!r} with status not-done; allowed: refused")
+            read.problem(
+                entry, "statusReason", f"{outcome!r} with status not-done; allowed: refused"
+            )
             return None
         return "refused"
     if status in ("completed", "in-progress"):

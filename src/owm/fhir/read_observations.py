@@ -56,7 +56,12 @@ class _Read:
     vitals: dict[str, dict[str, Any]] = field(default_factory=dict)
     latest: Latest = field(default_factory=dict)
     lists: dict[str, list[dict[str, Any]]] = field(
-        default_factory=lambda: {"assessments": [], "sedation": [], "symptoms": [], "side_effects": []}
+        default_factory=lambda: {
+            "assessments": [],
+            "sedation": [],
+            "symptoms": [],
+            "side_effects": [],
+        }
     )
 
 

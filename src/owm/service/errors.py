@@ -162,4 +162,3 @@ def input_error_from_state(error: StateError) -> InputError:
         else:
             problems.append(Problem(match["field"], match["value"], match["message"]))
     return InputError.of(problems)
-

@@ -51,7 +51,9 @@ __all__ = [
     "untreated_withdrawal",
 ]
 
-COUNTED_OUTCOMES = frozenset({"given", "partial", "vomited"})  # vocab: outcomes that count as a dose
+COUNTED_OUTCOMES = frozenset(
+    {"given", "partial", "vomited"}
+)  # vocab: outcomes that count as a dose
 MODERATE_OR_WORSE = frozenset({"moderate", "moderately-severe", "severe"})
 
 router = APIRouter(include_in_schema=False)
