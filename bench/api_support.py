@@ -167,11 +167,11 @@ class Seeded:
 
 def seed(database_url: str, patients: int) -> Seeded:
     """A ward, a nurse and her token, and `patients` patients ready for a dose now."""
-    from owm.config import make_engine
     from owm.service import admission, users, wards
     from owm.service.actor import Actor
     from owm.service.assessments import record_assessment
     from owm.service.observations import record_sedation, record_vitals
+    from owm.store.engine import make_engine
     from owm.store.uow import UnitOfWork, session_factory
 
     os.environ.setdefault("OWM_PASSWORD_PROFILE", "cheapest")
@@ -215,8 +215,8 @@ def in_process_rate(
 ) -> float:
     """Calls per second of `call(uow, actor, item)` in this process, one thread, no HTTP:
     what the service layer costs before the API adds anything."""
-    from owm.config import make_engine
     from owm.service.users import authenticate_token
+    from owm.store.engine import make_engine
     from owm.store.uow import UnitOfWork, session_factory
 
     engine = make_engine(database_url)

@@ -43,13 +43,14 @@ import uvicorn
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
 
-from owm.api.cds import CdsConfig, ClientConfig, cds_router
+from owm.cds import CdsConfig, ClientConfig, cds_router
 from owm.fhir import importer
+from owm.terminology import TERMINOLOGY
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-REC11 = SHARED / "conformance" / "opioid-cds-rec11" / "request-benzo-trigger-with-opioid.json"
-VIGNETTE = SHARED / "vignettes" / "01-base-give.json"
+DATA = ROOT / "tests" / "data"
+REC11 = DATA / "conformance" / "opioid-cds-rec11" / "request-benzo-trigger-with-opioid.json"
+VIGNETTE = DATA / "vignettes" / "01-base-give.json"
 ISSUER = "https://ehr.bench.example"
 TARGET_P99_MS = 20.0
 
@@ -84,7 +85,9 @@ def _clonazepam_request() -> tuple[dict[str, Any], Any]:
     from owm.fhir import export_state
 
     document = json.loads(VIGNETTE.read_text(encoding="utf-8"))
-    bundle = export_state(parse_state(document["state"], default_protocol()))
+    bundle = export_state(
+        parse_state(document["state"], default_protocol()), terminology=TERMINOLOGY
+    )
     patient = next(
         e["resource"]["id"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"
     )
@@ -126,9 +129,9 @@ def _clonazepam_request() -> tuple[dict[str, Any], Any]:
 
 def _database_app(folder: Path, config: CdsConfig, at: Any) -> tuple[Any, FastAPI]:
     """The CDS router on a migrated SQLite database with one ward (jti and MRN in the database)."""
-    from owm.config import make_engine
     from owm.service.actor import Actor
     from owm.service.wards import create_ward
+    from owm.store.engine import make_engine
     from owm.store.migrate import migrate
     from owm.store.uow import UnitOfWork, session_factory
 
@@ -144,7 +147,7 @@ def _database_app(folder: Path, config: CdsConfig, at: Any) -> tuple[Any, FastAP
         protocol_id="clonazepam-adjunct",
     )
     app = FastAPI()
-    app.include_router(cds_router(config, clock=lambda: at, sessions=sessions))
+    app.include_router(cds_router(config, clock=lambda: at, uow=lambda: UnitOfWork(sessions)))
     return engine, app
 
 
@@ -178,7 +181,7 @@ def main(rounds: int = 2000) -> None:
     engine, db_app = _database_app(Path(folder.name), config, at)
 
     @app.post("/bare")
-    async def bare(body: dict[str, Any]) -> dict[str, Any]:
+    async def bare(_body: dict[str, Any]) -> dict[str, Any]:
         return {"cards": []}
 
     rec11_body = json.loads(REC11.read_text(encoding="utf-8"))
@@ -210,7 +213,7 @@ def main(rounds: int = 2000) -> None:
             ]
 
         results: dict[str, tuple[list[float], float]] = {}
-        bare_samples = _measure(lambda i: client.post("/bare", json=rec11_body), rounds)
+        bare_samples = _measure(lambda _i: client.post("/bare", json=rec11_body), rounds)
         results["bare FastAPI endpoint (baseline)"] = bare_samples
         select = "/cds-services/owm-order-select"
         for name, body, http, cold in (

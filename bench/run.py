@@ -4,7 +4,7 @@
     .venv/bin/python bench/run.py decide     # or one of: decide, pk, cli
 
 - decide: `parse_state` and `evaluate` in-process over the clinical vignettes
-  (../shared/vignettes, or the shipped example when that folder is absent):
+  (tests/data/vignettes, or the shipped example when that folder is absent):
   decisions per second, p50 and p99 latency (target: evaluate p50 <= 100 us).
   Baseline: an empty Python function call timed the same way.
 - pk: `pk.ward_curves` for 10,000 patients x 96 h at 5-minute steps, each patient
@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-VIGNETTES = ROOT.parent / "shared" / "vignettes"
+VIGNETTES = ROOT / "tests" / "data" / "vignettes"
 EXAMPLE = ROOT / "examples" / "state-moderate-withdrawal.json"
 
 

@@ -33,7 +33,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from owm.config import make_engine
 from owm.service.actor import Actor
 from owm.service.admission import admit
 from owm.service.assessments import record_assessment
@@ -44,6 +43,7 @@ from owm.service.recommendation import decide, decide_many
 from owm.service.state_builder import load_records
 from owm.service.users import create_user
 from owm.service.wards import create_ward
+from owm.store.engine import make_engine
 from owm.store.migrate import migrate
 from owm.store.models import Episode, Patient
 from owm.store.uow import FixedClock, UnitOfWork, session_factory

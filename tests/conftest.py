@@ -6,7 +6,12 @@ database of its own at the newest migration: a copy of a migrated SQLite file, o
 a PostgreSQL database cloned from a template migrated once per test session (all
 created and dropped here). Without `OWM_TEST_POSTGRES_URL` the PostgreSQL cases
 fail rather than skip: a suite that silently ran on one database would hide the
-bugs that only the other one has.
+bugs that only the other one has. `--databases sqlite` (scripts/test-fast) leaves
+the PostgreSQL cases out on purpose, and pytest reports them as deselected.
+
+Parallel runs (pytest-xdist) are safe: each worker has its own temporary folder
+(so its own SQLite template) and its own PostgreSQL template, named after its
+process id; every test's database is a fresh copy of its worker's template.
 """
 
 from __future__ import annotations
@@ -27,6 +32,35 @@ from sqlalchemy.engine import make_url
 os.environ.setdefault("OWM_PASSWORD_PROFILE", "cheapest")
 
 DATABASES = ("sqlite", "postgresql")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--databases",
+        default=",".join(DATABASES),
+        help="comma-separated databases to run the store and API tests on "
+        f"(default: {','.join(DATABASES)})",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect the cases of the databases that --databases leaves out."""
+    chosen = {name.strip() for name in str(config.getoption("--databases")).split(",")}
+    unknown = chosen - set(DATABASES)
+    if unknown:
+        raise pytest.UsageError(
+            f"--databases: {', '.join(sorted(unknown))} not allowed; allowed: {', '.join(DATABASES)}"
+        )
+    kept, left_out = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        database = callspec.params.get("database") if callspec is not None else None
+        (left_out if database is not None and database not in chosen else kept).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+
+
 START = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 
 
@@ -85,7 +119,7 @@ def _postgres_template() -> Iterator[tuple[Engine, str, str]]:
 @pytest.fixture(params=DATABASES)
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """A fresh, migrated database of each kind (the test runs once per kind)."""
-    from owm.config import make_engine
+    from owm.store.engine import make_engine
 
     if request.param == "sqlite":
         path = tmp_path / "owm.db"

@@ -427,7 +427,7 @@ def test_text_shows_the_taper_plan() -> None:
     ],
 )
 def test_plain_evaluate_command_lines(args: list[str], expected: tuple[Any, ...]) -> None:
-    from owm.launch import plain_evaluate
+    from owm.cli.launch import plain_evaluate
 
     assert plain_evaluate(args) == expected
 
@@ -451,7 +451,7 @@ def test_plain_evaluate_command_lines(args: list[str], expected: tuple[Any, ...]
     ],
 )
 def test_anything_else_goes_to_the_typer_application(args: list[str]) -> None:
-    from owm.launch import plain_evaluate
+    from owm.cli.launch import plain_evaluate
 
     assert plain_evaluate(args) is None
 
@@ -460,7 +460,7 @@ def test_the_plain_evaluate_loads_no_command_line_framework() -> None:
     code = (
         "import sys\n"
         f"sys.argv = ['owm', 'evaluate', {str(EXAMPLE)!r}]\n"
-        "from owm.launch import main\n"
+        "from owm.cli.launch import main\n"
         "main()\n"
         "loaded = sorted(m for m in ('typer', 'click', 'rich', 'numpy', 'sqlalchemy', 'fastapi')"
         " if m in sys.modules)\n"
@@ -513,7 +513,7 @@ def test_the_plain_path_and_the_typer_command_answer_alike(
 ) -> None:
     from typer.testing import CliRunner
 
-    from owm.cli import app
+    from owm.cli.app import app
 
     plain = owm(*args, stdin=stdin)
     typer_run = CliRunner().invoke(app, args, input=stdin, env={"COLUMNS": "120", "NO_COLOR": "1"})

@@ -23,11 +23,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from owm.cli import app
+from owm.cli.app import app
 from owm.clinical import default_protocol, evaluate, parse_state
 from owm.clinical.document import read_document
 
-VIGNETTES = Path(__file__).resolve().parents[1].parent / "shared" / "vignettes"
+VIGNETTES = Path(__file__).resolve().parent / "data" / "vignettes"
 
 
 def _vignette_files() -> list[Path]:

@@ -1,5 +1,5 @@
 """`python -m owm`: the same command as the `owm` script."""
 
-from owm.launch import main
+from owm.cli.launch import main
 
 main()

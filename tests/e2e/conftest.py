@@ -109,7 +109,7 @@ class LiveServer:
 
     def uow(self):  # type: ignore[no-untyped-def]
         """A unit of work on the server's database (the system clock)."""
-        from owm.config import make_engine
+        from owm.store.engine import make_engine
         from owm.store.uow import UnitOfWork, session_factory
 
         engine = _engines.setdefault(self.database_url, make_engine(self.database_url))
@@ -175,6 +175,7 @@ def owm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]
         start_timeout=60,
     )
     process.start()
+    server.base_url = process.url  # another port when the first one was taken meanwhile
     try:
         yield server
     finally:

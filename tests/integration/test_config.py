@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from owm.config import make_engine, settings_from_env
+from owm.store.engine import make_engine, settings_from_env
 
 
 def test_the_default_database_is_a_sqlite_file_under_the_data_directory(tmp_path, monkeypatch):

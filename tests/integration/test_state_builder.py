@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from owm.demo import populate
+from owm.cli.demo import populate
 from owm.service.recommendation import decide, decide_many
 from owm.service.state_builder import build_state, build_states
 from owm.store.models import Episode, Patient

@@ -67,7 +67,7 @@ def test_times_come_back_timezone_aware_in_utc_and_naive_times_are_refused(datab
     assert stored.hour == 23
     with pytest.raises(Exception, match="no time zone"), database.uow() as uow:
         row = ward("W5")
-        row.created_at = datetime(2026, 1, 1, 12, 0)
+        row.created_at = datetime(2026, 1, 1, 12, 0)  # noqa: DTZ001 (naive on purpose)
         uow.session.add(row)
         uow.session.flush()
 
@@ -118,4 +118,4 @@ def test_the_fixed_clock_moves_only_when_told():
     clock.advance(minutes=5)
     assert clock() == NOW + timedelta(minutes=5)
     with pytest.raises(ValueError):
-        FixedClock(datetime(2026, 1, 1))
+        FixedClock(datetime(2026, 1, 1))  # noqa: DTZ001 (naive on purpose)

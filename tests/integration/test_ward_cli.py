@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from owm.cli import app
-from owm.demo import DEMO_USERS, populate
+from owm.cli.app import app
+from owm.cli.demo import DEMO_USERS, populate
 from owm.service import users
 from owm.service.recommendation import get_recommendation
 
@@ -153,7 +153,7 @@ def test_the_demo_fills_the_ward_once_and_covers_every_action(database):
 
 
 def test_audit_verify_shows_a_progress_bar_on_long_chains(database, monkeypatch):
-    import owm.service.commands as commands
+    import owm.cli.ward as commands
 
     world = make_world(database)
     world.ready_for_dose(world.admit())

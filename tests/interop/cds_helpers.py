@@ -18,7 +18,6 @@ import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import jwt
@@ -27,10 +26,10 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from owm.api.cds import CdsConfig, cds_router
-from owm.api.cds.feedback import FeedbackRecorder
+from owm.cds import CdsConfig, cds_router
+from owm.cds.feedback import FeedbackRecorder
+from support.data import CONFORMANCE, VIGNETTES
 
-CONFORMANCE = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "opioid-cds-rec11"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 UCUM = "http://unitsofmeasure.org"
 SERVICE_FOR_HOOK = {
@@ -394,17 +393,14 @@ CONFORMANCE_FHIR = "http://localhost:8080/fhir"
 def trusting(signer: Signer, fhir_servers: tuple[str, ...] = (), **config: Any) -> CdsConfig:
     """A configuration that trusts ISSUER with `signer`'s key (inline JWK Set), whose calls
     may name the conformance requests' FHIR server and `fhir_servers`."""
-    from owm.api.cds import ClientConfig
-    from owm.api.cds.config import fhir_server_url
+    from owm.cds import ClientConfig
+    from owm.cds.config import fhir_server_url
 
     servers = frozenset(
         url for url in map(fhir_server_url, (CONFORMANCE_FHIR, *fhir_servers)) if url is not None
     )
     client = ClientConfig(iss=ISSUER, jwks=signer.jwks, fhir_servers=servers)
     return CdsConfig(clients={ISSUER: client}, **config)
-
-
-VIGNETTES = Path(__file__).resolve().parents[3] / "shared" / "vignettes"
 
 
 @dataclass(frozen=True)
@@ -423,7 +419,7 @@ class FhirPatient:
 
     def prefetch(self) -> dict[str, Any]:
         """The resources as owm's prefetch keys would carry them."""
-        from owm.api.cds.prefetch import TEMPLATES
+        from owm.cds.prefetch import TEMPLATES
 
         by_key = {
             "Patient": "patient",
@@ -460,10 +456,11 @@ def vignette_patient(name: str) -> FhirPatient:
 
     from owm.clinical import default_protocol, parse_state
     from owm.fhir import export_state
+    from owm.terminology import TERMINOLOGY
 
     document = json.loads((VIGNETTES / f"{name}.json").read_text(encoding="utf-8"))
     state = parse_state(document["state"], default_protocol())
-    bundle = export_state(state)
+    bundle = export_state(state, terminology=TERMINOLOGY)
     resources = [entry["resource"] for entry in bundle["entry"]]
     patient = next(r["id"] for r in resources if r["resourceType"] == "Patient")
     return FhirPatient(

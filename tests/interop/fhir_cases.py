@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from owm.clinical.instruments import INSTRUMENTS
+from support.data import VIGNETTES
 from support.records import COWS_MODERATE
-
-VIGNETTES = Path(__file__).resolve().parents[3] / "shared" / "vignettes"
 
 
 def vignette_states() -> list[tuple[str, dict[str, Any]]]:

@@ -32,14 +32,14 @@ from cds_helpers import (
 )
 from sqlalchemy import text
 
-from owm.api.app import create_app
-from owm.api.cds.replay import SWEEP_SECONDS, DatabaseReplays
-from owm.api.settings import ApiSettings
+from owm.cds.replay import SWEEP_SECONDS, DatabaseReplays
 from owm.fhir.codes import EXT
 from owm.fhir.identity import IDENTIFIER_TYPE
+from owm.http.app import create_app
+from owm.http.settings import ApiSettings
 from owm.service import admission, users, wards
 from owm.service.actor import Actor
-from owm.store.uow import FixedClock, session_factory
+from owm.store.uow import FixedClock, UnitOfWork, session_factory
 
 BASE = "https://owm.ward.example"
 
@@ -136,14 +136,18 @@ def test_a_token_is_used_once_across_server_processes(serve: Serve, database: An
 def test_seen_tokens_are_kept_until_they_expire_then_removed(database: Any) -> None:
     sessions = session_factory(database.engine)
     now = time.time()
-    one, other = DatabaseReplays(sessions), DatabaseReplays(sessions)
+
+    def uow() -> UnitOfWork:
+        return UnitOfWork(sessions)
+
+    one, other = DatabaseReplays(uow), DatabaseReplays(uow)
     assert one.first_use(ISSUER, "a", now + 300, now) is True
     assert one.first_use(ISSUER, "a", now + 300, now + 1) is False
     assert other.first_use(ISSUER, "a", now + 300, now + 2) is False
     assert other.first_use("https://other.example", "a", now + 300, now + 2) is True
     assert one.first_use(ISSUER, "b", now + 30, now + 3) is True
     later = now + SWEEP_SECONDS + 301  # past every expiry and past the next sweep
-    assert DatabaseReplays(sessions).first_use(ISSUER, "c", later + 300, later) is True
+    assert DatabaseReplays(uow).first_use(ISSUER, "c", later + 300, later) is True
     with database.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM cds_seen_token")).scalar_one() == 1
 

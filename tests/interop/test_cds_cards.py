@@ -24,7 +24,7 @@ from cds_helpers import (
     vignette_patient,
 )
 
-from owm.api.cds.prefetch import TEMPLATES
+from owm.cds.prefetch import TEMPLATES
 
 BASE = "https://owm.example.org"
 P = "pt-7"

@@ -1,6 +1,6 @@
 """The CDC opioid guideline's recommendation 11 conformance cases, through real HTTP.
 
-Every `request-*.json` in `../shared/conformance/opioid-cds-rec11` is sent, signed,
+Every `request-*.json` in `tests/data/conformance/opioid-cds-rec11` is sent, signed,
 to owm's service for its hook; owm must answer with as many cards as the matching
 `response-*.json` has, with an indicator of at least `warning` where it has one
 (the folder's README). The folder is read here: a missing folder fails the test.

@@ -15,10 +15,10 @@ import pytest
 from cds_helpers import ISSUER, Caller, Signer, hook_request, medication_request, owm_cds, trusting
 from sqlalchemy import text
 
-from owm.api.cds import FeedbackRecord, audit_recorder
-from owm.api.cds.prefetch import TEMPLATES
+from owm.cds import FeedbackRecord, audit_recorder
+from owm.cds.prefetch import TEMPLATES
 from owm.store.audit import verify
-from owm.store.uow import session_factory
+from owm.store.uow import UnitOfWork, session_factory
 
 P = "pt-fb"
 SERVICE = "owm-order-sign"
@@ -64,7 +64,9 @@ def feedback(card: dict[str, Any]) -> dict[str, Any]:
 def test_feedback_is_recorded_in_the_audit_trail(database: Any) -> None:
     signer = Signer("RS384")
     sessions = session_factory(database.engine)
-    with owm_cds(trusting(signer), record_feedback=audit_recorder(sessions)) as owm:
+    with owm_cds(
+        trusting(signer), record_feedback=audit_recorder(lambda: UnitOfWork(sessions))
+    ) as owm:
         client = Caller(owm.url, signer)
         try:
             (card,) = client.cards(request_body())

@@ -25,7 +25,7 @@ from cds_helpers import (
     vignette_patient,
 )
 
-from owm.api.cds.prefetch import TEMPLATES
+from owm.cds.prefetch import TEMPLATES
 
 PATIENT = "pt-42"
 OXYCODONE = medication_request(

@@ -21,8 +21,8 @@ from cds_helpers import (
     trusting,
 )
 
-from owm.api.cds import CdsConfig, ConfigError, cds_config_from_env
-from owm.api.cds.config import fhir_server_url
+from owm.cds import CdsConfig, ConfigError, cds_config_from_env
+from owm.cds.config import fhir_server_url
 
 PATIENT = "pt-srv"
 DRAFT = medication_request(

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from cds_helpers import ISSUER, Caller, EhrStandIn, LiveServer, Signer, hook_request, owm_cds
 
-from owm.api.cds import CdsConfig, ClientConfig, ConfigError, cds_config_from_env
-from owm.api.cds.prefetch import TEMPLATES
+from owm.cds import CdsConfig, ClientConfig, ConfigError, cds_config_from_env
+from owm.cds.prefetch import TEMPLATES
 
 BODY = hook_request("patient-view", "p1", prefetch=dict.fromkeys(TEMPLATES))
 
@@ -244,7 +244,7 @@ def test_unsigned_mode_accepts_anything_and_warns_at_start(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     with (
-        caplog.at_level(logging.WARNING, logger="owm.api.cds"),
+        caplog.at_level(logging.WARNING, logger="owm.cds"),
         owm_cds(CdsConfig(allow_unsigned=True)) as owm,
     ):
         import httpx

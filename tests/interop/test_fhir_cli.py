@@ -12,10 +12,11 @@ import pytest
 from fhir_cases import vignette_state, vignette_states
 from typer.testing import CliRunner
 
-from owm.cli import app
+from owm.cli.app import app
 from owm.clinical import default_protocol, parse_state
 from owm.fhir import export_state
 from owm.fhir.codes import SYSTEM
+from owm.terminology import TERMINOLOGY
 
 PROTOCOL = default_protocol()
 
@@ -27,7 +28,7 @@ def _write(tmp_path: Path, name: str, document: Any) -> str:
 
 
 def _bundle(document: dict[str, Any]) -> dict[str, Any]:
-    return export_state(parse_state(document, PROTOCOL))
+    return export_state(parse_state(document, PROTOCOL), terminology=TERMINOLOGY)
 
 
 @pytest.mark.parametrize(("name", "document"), vignette_states(), ids=lambda v: str(v)[:30])
@@ -84,7 +85,7 @@ def test_a_document_that_is_not_a_bundle_exits_2(document: Any, tmp_path: Path) 
 def test_the_installed_command_reads_a_bundle_from_standard_input() -> None:
     document = vignette_state("07-methadone-escalate")
     done = subprocess.run(
-        [sys.executable, "-m", "owm.cli", "evaluate", "--fhir", "-"],
+        [sys.executable, "-m", "owm.cli.app", "evaluate", "--fhir", "-"],
         input=json.dumps(_bundle(document)),
         capture_output=True,
         text=True,

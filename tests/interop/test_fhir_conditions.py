@@ -16,6 +16,7 @@ from fhir_cases import vignette_state
 from owm.clinical import default_protocol, evaluate, parse_state
 from owm.fhir import BundleError, export_state, import_bundle
 from owm.fhir.codes import LOINC, SNOMED
+from owm.terminology import TERMINOLOGY
 from owm.terminology.conditions import SYSTEMS, condition_codes, targets
 
 PROTOCOL = default_protocol()
@@ -27,7 +28,7 @@ ALLERGY_CLINICAL = "http://terminology.hl7.org/CodeSystem/allergyintolerance-cli
 
 def base_bundle() -> dict[str, Any]:
     state = parse_state(vignette_state("01-base-give"), PROTOCOL)
-    bundle: dict[str, Any] = json.loads(json.dumps(export_state(state)))
+    bundle: dict[str, Any] = json.loads(json.dumps(export_state(state, terminology=TERMINOLOGY)))
     return bundle
 
 
@@ -82,7 +83,7 @@ def without_pregnancy_status(bundle: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: f"{r.system.rsplit('/', 1)[-1]}-{r.code}")
 def test_every_mapped_code_is_read_as_its_owm_code(row: Any) -> None:
     bundle = with_resource(condition(row.system, row.code, row.display))
-    result = import_bundle(without_pregnancy_status(bundle), PROTOCOL)
+    result = import_bundle(without_pregnancy_status(bundle), PROTOCOL, terminology=TERMINOLOGY)
     patient = result.document["patient"]
     kind, _, code = row.owm.partition(":")
     if row.owm == "pregnant":
@@ -134,14 +135,14 @@ def test_codes_that_are_not_verified_or_mean_something_else_are_not_mapped(
 
 def test_a_contraindication_coded_only_in_snomed_ct_is_not_missed() -> None:
     bundle = with_resource(condition(SNOMED, "78275009", "Obstructive sleep apnea syndrome"))
-    answer = evaluate(import_bundle(bundle, PROTOCOL).state, PROTOCOL)
+    answer = evaluate(import_bundle(bundle, PROTOCOL, terminology=TERMINOLOGY).state, PROTOCOL)
     assert answer.action == "contraindicated"
     assert "respiratory-insufficiency" in answer.codes
 
 
 def test_a_sedative_use_disorder_in_icd_10_cm_asks_for_a_physician() -> None:
     bundle = with_resource(condition(ICD10CM, "F13.20", "Sedative dependence, uncomplicated"))
-    answer = evaluate(import_bundle(bundle, PROTOCOL).state, PROTOCOL)
+    answer = evaluate(import_bundle(bundle, PROTOCOL, terminology=TERMINOLOGY).state, PROTOCOL)
     assert answer.action == "escalate"
     assert "benzodiazepine-misuse" in answer.codes
 
@@ -150,7 +151,7 @@ def test_an_active_condition_owm_cannot_map_is_listed_not_dropped() -> None:
     bundle = with_resource(
         condition(SNOMED, "59621000", "Essential hypertension", text="High blood pressure")
     )
-    result = import_bundle(bundle, PROTOCOL)
+    result = import_bundle(bundle, PROTOCOL, terminology=TERMINOLOGY)
     (line,) = result.unmapped
     assert "Condition/c-59621000" in line
     assert "'High blood pressure'" in line and "SNOMED CT 59621000" in line
@@ -159,11 +160,14 @@ def test_an_active_condition_owm_cannot_map_is_listed_not_dropped() -> None:
 
 def test_an_inactive_condition_is_skipped_and_not_listed_as_unmapped() -> None:
     bundle = with_resource(condition(SNOMED, "59621000", status="resolved"))
-    result = import_bundle(bundle, PROTOCOL)
+    result = import_bundle(bundle, PROTOCOL, terminology=TERMINOLOGY)
     assert result.unmapped == ()
     assert any("not clinically active" in line for line in result.ignored)
     mapped = with_resource(condition(ICD10CM, "G47.33", status="resolved"))
-    assert "conditions" not in import_bundle(mapped, PROTOCOL).document["patient"]
+    assert (
+        "conditions"
+        not in import_bundle(mapped, PROTOCOL, terminology=TERMINOLOGY).document["patient"]
+    )
 
 
 def test_an_allergy_owm_cannot_map_is_listed() -> None:
@@ -175,7 +179,7 @@ def test_an_allergy_owm_cannot_map_is_listed() -> None:
             "coding": [{"system": SNOMED, "code": "91936005", "display": "Penicillin allergy"}]
         },
     }
-    result = import_bundle(with_resource(allergy), PROTOCOL)
+    result = import_bundle(with_resource(allergy), PROTOCOL, terminology=TERMINOLOGY)
     (line,) = result.unmapped
     assert line.startswith("AllergyIntolerance/a1 (entry ")
     assert "'Penicillin allergy'" in line
@@ -185,8 +189,8 @@ def test_a_pregnancy_condition_makes_the_patient_pregnant_unless_an_observation_
     bundle = with_resource(condition(ICD10CM, "Z33.1", "Pregnant state, incidental"))
     # The base vignette records "not pregnant" (LOINC 82810-3): the Bundle contradicts itself.
     with pytest.raises(BundleError, match="says not pregnant"):
-        import_bundle(bundle, PROTOCOL)
-    result = import_bundle(without_pregnancy_status(bundle), PROTOCOL)
+        import_bundle(bundle, PROTOCOL, terminology=TERMINOLOGY)
+    result = import_bundle(without_pregnancy_status(bundle), PROTOCOL, terminology=TERMINOLOGY)
     assert result.document["patient"]["pregnant"] is True
     assert "pregnancy" in evaluate(result.state, PROTOCOL).codes
 

@@ -14,13 +14,14 @@ from fhir_cases import vignette_state
 from owm.clinical import default_protocol, evaluate, parse_state
 from owm.fhir import BundleError, export_state, import_bundle
 from owm.fhir.codes import EXT, LOINC, RXNORM, SNOMED, SYSTEM
+from owm.terminology import TERMINOLOGY
 
 PROTOCOL = default_protocol()
 
 
 def _base_bundle() -> dict[str, Any]:
     state = parse_state(vignette_state("01-base-give"), PROTOCOL)
-    bundle: dict[str, Any] = json.loads(json.dumps(export_state(state)))
+    bundle: dict[str, Any] = json.loads(json.dumps(export_state(state, terminology=TERMINOLOGY)))
     return bundle
 
 
@@ -37,7 +38,7 @@ def _find(bundle: dict[str, Any], kind: str, system: str, code: str) -> dict[str
 
 def _problems(bundle: Any) -> str:
     with pytest.raises(BundleError) as caught:
-        import_bundle(bundle, PROTOCOL)
+        import_bundle(bundle, PROTOCOL, terminology=TERMINOLOGY)
     assert caught.value.problems
     return "\n".join(caught.value.problems)
 
@@ -181,7 +182,9 @@ def test_bad_bundles_are_refused_naming_resource_element_and_allowed(
     case: str, spoil: Callable[[dict[str, Any]], None], mentions: list[str]
 ) -> None:
     bundle = _base_bundle()
-    import_bundle(copy.deepcopy(bundle), PROTOCOL)  # fine before it is spoiled
+    import_bundle(
+        copy.deepcopy(bundle), PROTOCOL, terminology=TERMINOLOGY
+    )  # fine before it is spoiled
     spoil(bundle)
     problems = _problems(bundle)
     for text in mentions:
@@ -356,7 +359,7 @@ def test_a_bundle_from_another_system_is_read_where_its_meaning_is_clear() -> No
             },
         ],
     }
-    imported = import_bundle(bundle, PROTOCOL)
+    imported = import_bundle(bundle, PROTOCOL, terminology=TERMINOLOGY)
     document = imported.document
     assert document["patient"]["age_years"] == 67
     assert document["patient"]["allergies"] == ["benzodiazepines"]
@@ -388,7 +391,13 @@ def test_an_explicit_time_zone_and_decision_time_can_be_given_by_the_caller() ->
     bundle = _base_bundle()
     _no_time_zone(bundle)
     _no_timestamp(bundle)
-    imported = import_bundle(bundle, PROTOCOL, at="2026-11-25T14:00:00Z", timezone="Europe/Paris")
+    imported = import_bundle(
+        bundle,
+        PROTOCOL,
+        terminology=TERMINOLOGY,
+        at="2026-11-25T14:00:00Z",
+        timezone="Europe/Paris",
+    )
     assert imported.state.ward.timezone == "Europe/Paris"
 
 
@@ -413,7 +422,7 @@ def test_inactive_and_refuted_records_are_not_read() -> None:
             }
         },
     ]
-    imported = import_bundle(bundle, PROTOCOL)
+    imported = import_bundle(bundle, PROTOCOL, terminology=TERMINOLOGY)
     assert imported.state.patient.conditions == ()
     assert imported.state.patient.allergies == ()
     assert len(imported.ignored) == 2
@@ -424,7 +433,7 @@ def test_an_observation_without_a_value_is_skipped_not_guessed() -> None:
     temperature = _find(bundle, "Observation", LOINC, "8310-5")
     del temperature["valueQuantity"]
     temperature["dataAbsentReason"] = {"text": "patient refused"}
-    imported = import_bundle(bundle, PROTOCOL)
+    imported = import_bundle(bundle, PROTOCOL, terminology=TERMINOLOGY)
     assert imported.state.vitals[-1].temperature_c is None
     assert any("dataAbsentReason" in line for line in imported.ignored)
     assert "vitals-stale" in evaluate(imported.state, PROTOCOL).codes  # an incomplete set

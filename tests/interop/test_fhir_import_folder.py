@@ -20,7 +20,7 @@ from fhir_cases import vignette_state, vignette_states
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from owm.cli import app
+from owm.cli.app import app
 from owm.clinical import default_protocol, parse_state
 from owm.fhir import export_state
 from owm.fhir.codes import SYSTEM
@@ -29,6 +29,7 @@ from owm.service.errors import Conflict, InputError, PermissionDenied
 from owm.service.fhir_import import import_fhir_bundle
 from owm.service.recommendation import get_recommendation
 from owm.store.uow import FixedClock
+from owm.terminology import TERMINOLOGY
 from support.wards import staffed_ward
 
 PROTOCOL = default_protocol()
@@ -51,7 +52,9 @@ def _shifted(value: Any) -> Any:
 
 def ward_bundle(stem: str, mrn: str | None, name: str = "Test Patient") -> dict[str, Any]:
     """Vignette `stem` as an EHR's Bundle: owm's export with an MRN and a name on the Patient."""
-    bundle = export_state(parse_state(_shifted(vignette_state(stem)), PROTOCOL))
+    bundle = export_state(
+        parse_state(_shifted(vignette_state(stem)), PROTOCOL), terminology=TERMINOLOGY
+    )
     patient = bundle["entry"][0]["resource"]
     assert patient["resourceType"] == "Patient"
     if mrn is not None:

@@ -1,6 +1,6 @@
 """Export to FHIR R4 and import back: the same state, the same recommendation.
 
-Every vignette's state (read from ../shared/vignettes, as the vignette test
+Every vignette's state (read from tests/data/vignettes, as the vignette test
 does) goes out as a Bundle, is validated by fhir.resources' R4B models after a
 trip through JSON text, comes back in, and must give exactly the same
 `owm-recommendation/1` document.
@@ -18,6 +18,7 @@ from fhir_cases import full_state, vignette_states
 from owm.clinical import default_protocol, evaluate, parse_state
 from owm.fhir import export_state, import_bundle
 from owm.fhir.codes import LOINC, RXNORM, SNOMED, SYSTEM
+from owm.terminology import TERMINOLOGY
 
 PROTOCOL = default_protocol()
 
@@ -41,9 +42,11 @@ def test_every_vignette_comes_back_with_the_same_recommendation(
 ) -> None:
     state = parse_state(document, PROTOCOL)
     recommendation = evaluate(state, PROTOCOL)
-    bundle = _through_json(export_state(state, recommendation=recommendation))
+    bundle = _through_json(
+        export_state(state, terminology=TERMINOLOGY, recommendation=recommendation)
+    )
     Bundle.model_validate(bundle)  # valid FHIR R4 (R4B models) after a trip through JSON
-    imported = import_bundle(bundle, PROTOCOL)
+    imported = import_bundle(bundle, PROTOCOL, terminology=TERMINOLOGY)
     assert imported.ignored == ()
     assert imported.state == state
     assert evaluate(imported.state, PROTOCOL).to_json() == recommendation.to_json()
@@ -52,9 +55,11 @@ def test_every_vignette_comes_back_with_the_same_recommendation(
 def test_a_state_using_every_field_comes_back_equal() -> None:
     state = parse_state(full_state(), PROTOCOL)
     recommendation = evaluate(state, PROTOCOL)
-    bundle = _through_json(export_state(state, recommendation=recommendation))
+    bundle = _through_json(
+        export_state(state, terminology=TERMINOLOGY, recommendation=recommendation)
+    )
     Bundle.model_validate(bundle)
-    imported = import_bundle(bundle, PROTOCOL)
+    imported = import_bundle(bundle, PROTOCOL, terminology=TERMINOLOGY)
     assert imported.state == state
     assert evaluate(imported.state, PROTOCOL).to_json() == recommendation.to_json()
     # and the imported document is itself a valid owm-state/1 giving the same answer
@@ -64,12 +69,16 @@ def test_a_state_using_every_field_comes_back_equal() -> None:
 
 def test_the_same_state_gives_the_same_bundle() -> None:
     state = parse_state(full_state(), PROTOCOL)
-    assert export_state(state) == export_state(state)
-    assert export_state(state, seed="episode-1") != export_state(state, seed="episode-2")
+    assert export_state(state, terminology=TERMINOLOGY) == export_state(
+        state, terminology=TERMINOLOGY
+    )
+    assert export_state(state, terminology=TERMINOLOGY, seed="episode-1") != export_state(
+        state, terminology=TERMINOLOGY, seed="episode-2"
+    )
 
 
 def test_instruments_use_owm_codes_and_never_loinc() -> None:
-    bundle = export_state(parse_state(full_state(), PROTOCOL))
+    bundle = export_state(parse_state(full_state(), PROTOCOL), terminology=TERMINOLOGY)
     instruments = [
         o
         for o in _resources(bundle, "Observation")
@@ -90,14 +99,14 @@ def test_instruments_use_owm_codes_and_never_loinc() -> None:
 
 
 def test_vital_signs_carry_their_loinc_codes() -> None:
-    bundle = export_state(parse_state(full_state(), PROTOCOL))
+    bundle = export_state(parse_state(full_state(), PROTOCOL), terminology=TERMINOLOGY)
     loinc = {code for o in _resources(bundle, "Observation") for code in _codes(o["code"], LOINC)}
     assert {"9279-1", "59408-5", "8480-6", "8867-4", "8310-5", "80288-4"} <= loinc
     assert {"29463-7", "82810-3"} <= loinc  # weight, pregnancy status
 
 
 def test_administrations_carry_rxnorm_route_and_outcome() -> None:
-    bundle = export_state(parse_state(full_state(), PROTOCOL))
+    bundle = export_state(parse_state(full_state(), PROTOCOL), terminology=TERMINOLOGY)
     by_time = sorted(
         _resources(bundle, "MedicationAdministration"), key=lambda r: r["effectiveDateTime"]
     )
@@ -134,7 +143,7 @@ def test_administrations_carry_rxnorm_route_and_outcome() -> None:
 def test_findings_become_detected_issues_and_acknowledgements_mitigations() -> None:
     state = parse_state(full_state(), PROTOCOL)
     recommendation = evaluate(state, PROTOCOL)
-    bundle = export_state(state, recommendation=recommendation)
+    bundle = export_state(state, terminology=TERMINOLOGY, recommendation=recommendation)
     issues = _resources(bundle, "DetectedIssue")
     acknowledged = [i for i in issues if "mitigation" in i]
     findings = [i for i in issues if "mitigation" not in i]
@@ -145,14 +154,16 @@ def test_findings_become_detected_issues_and_acknowledgements_mitigations() -> N
     assert [_codes(i["code"], SYSTEM.finding)[0] for i in findings] == list(recommendation.codes)
     severities = {i["code"]["coding"][0]["code"]: i["severity"] for i in findings}
     assert severities["vitals-stale"] == "high"  # hold findings are critical
-    assert export_state(state)["entry"] != bundle["entry"]
+    assert export_state(state, terminology=TERMINOLOGY)["entry"] != bundle["entry"]
     assert not [
-        i for i in _resources(export_state(state), "DetectedIssue") if "mitigation" not in i
+        i
+        for i in _resources(export_state(state, terminology=TERMINOLOGY), "DetectedIssue")
+        if "mitigation" not in i
     ]
 
 
 def test_medicines_keep_their_class_and_rxnorm() -> None:
-    bundle = export_state(parse_state(full_state(), PROTOCOL))
+    bundle = export_state(parse_state(full_state(), PROTOCOL), terminology=TERMINOLOGY)
     statements = _resources(bundle, "MedicationStatement")
     assert sorted(
         (_codes(s["category"], SYSTEM.medication_class), s["status"]) for s in statements
@@ -168,7 +179,7 @@ def test_medicines_keep_their_class_and_rxnorm() -> None:
 
 
 def test_the_bundle_has_one_patient_one_encounter_and_a_provenance() -> None:
-    bundle = export_state(parse_state(full_state(), PROTOCOL))
+    bundle = export_state(parse_state(full_state(), PROTOCOL), terminology=TERMINOLOGY)
     assert bundle["type"] == "collection"
     assert bundle["timestamp"] == "2026-11-25T14:00:00Z"
     assert len(_resources(bundle, "Patient")) == 1

@@ -13,8 +13,8 @@ from owm.clinical.medicines import DATA, Terminology, terminology
 from owm.clinical.state import MEDICATION_CLASSES
 from owm.terminology import CLASSES, classify, ingredient_name, is_clonazepam
 from owm.terminology.rebuild import SELECTION, RebuildError, build, dump
+from support.data import CONFORMANCE
 
-CONFORMANCE = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "opioid-cds-rec11"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 
 

@@ -23,7 +23,10 @@ from pathlib import Path
 
 import httpx
 
-__all__ = ["OwmServe", "free_port", "wait_until_ready"]
+__all__ = ["BIND_ATTEMPTS", "OwmServe", "free_port", "wait_until_ready"]
+
+BIND_ATTEMPTS = 3
+"""How often a server is started on a new free port when its port was taken meanwhile."""
 
 
 def free_port() -> int:
@@ -81,7 +84,24 @@ class OwmServe:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
     def start(self) -> None:
-        """Start (or restart) the server and wait until it answers."""
+        """Start (or restart) the server and wait until it answers.
+
+        A free port can be taken by another process between `free_port()` and the
+        server's bind (tests run in parallel): then the server is started again on
+        another free port, at most `BIND_ATTEMPTS` times.
+        """
+        for attempt in range(1, BIND_ATTEMPTS + 1):
+            logged = len(self.log())
+            try:
+                self._start_once()
+                return
+            except RuntimeError:
+                taken = "address already in use" in self.log()[logged:].lower()
+                if attempt == BIND_ATTEMPTS or not taken:
+                    raise
+                self.port = free_port()
+
+    def _start_once(self) -> None:
         assert self.process is None or self.process.poll() is not None, "already running"
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         command = [sys.executable, "-m", "owm", "serve", "--host", "127.0.0.1"]

@@ -320,8 +320,11 @@ class _Reading:
         return deep or (sedated and compromised)
 
     def escalations(self) -> set[str]:
+        """Every escalation the spec raises now (before any acknowledgement)."""
+        return self._medicine_escalations() | self._patient_escalations()
+
+    def _medicine_escalations(self) -> set[str]:
         found: set[str] = set()
-        patient = self.patient
         if self.active("opioid"):
             found.add("opioid-benzodiazepine")
         others = [
@@ -333,44 +336,45 @@ class _Reading:
         ]
         if self.active(*CNS) or others:
             found.add("cns-depressant")
+        if self.active("cyp3a-inhibitor"):
+            found.add("cyp3a-inhibitor")
+        if any(
+            m.get("active", True)
+            and m["class"] == "other"
+            and m.get("classified_by") is None
+            and not self.classes(m)[1]
+            for m in self.data.get("medications", [])
+        ):
+            found.add("unknown-medicine")
+        if self.data.get("unmapped"):
+            found.add("unmapped-record")
+        return found
+
+    def _patient_escalations(self) -> set[str]:
+        found: set[str] = set()
+        patient = self.patient
         if self.course_day() > 4:
             found.add("course-limit")
         cows = self.latest_cows()
         if cows is not None and self.recent(_t(cows["at"])) and self.total(cows) > 36:
             found.add("severe-withdrawal")
-        if patient.get("pregnant") is True:
-            found.add("pregnancy")
         age = patient.get("age_years")
-        if age is not None and age >= 65:
-            found.add("older-adult")
-        if "benzodiazepine-misuse" in (patient.get("history") or []):
-            found.add("benzodiazepine-misuse")
-        if self.active("cyp3a-inhibitor"):
-            found.add("cyp3a-inhibitor")
+        facts = {
+            "pregnancy": patient.get("pregnant") is True,
+            "older-adult": age is not None and age >= 65,
+            "benzodiazepine-misuse": "benzodiazepine-misuse" in (patient.get("history") or []),
+            "pregnancy-unknown": patient.get("sex") == "female"
+            and age is not None
+            and 12 <= age <= 55
+            and patient.get("pregnant") is None,
+            "respiratory-risk": "copd" in self.conditions,
+        }
+        found |= {code for code, holds in facts.items() if holds}
         doses = self.counted()
         if len(doses) >= 3 and cows is not None and _t(cows["at"]) > doses[0][0]:
             baseline = self.latest_cows(doses[0][0])
             if baseline is not None and self.total(cows) >= self.total(baseline):
                 found.add("not-improving")
-        if (
-            patient.get("sex") == "female"
-            and age is not None
-            and 12 <= age <= 55
-            and patient.get("pregnant") is None
-        ):
-            found.add("pregnancy-unknown")
-        if "copd" in self.conditions:
-            found.add("respiratory-risk")
-        for m in self.data.get("medications", []):
-            if (
-                m.get("active", True)
-                and m["class"] == "other"
-                and m.get("classified_by") is None
-                and not self.classes(m)[1]
-            ):
-                found.add("unknown-medicine")
-        if self.data.get("unmapped"):
-            found.add("unmapped-record")
         return found
 
 
@@ -414,11 +418,117 @@ def _acknowledged(data: dict[str, Any], at: datetime, code: str) -> bool:
     return False
 
 
+def _contraindications(read: _Reading) -> set[str]:
+    at, patient, alcohol = read.at, read.patient, read.data.get("alcohol") or {}
+    drink, breath = alcohol.get("last_drink_at"), alcohol.get("breath_alcohol_mg_l")
+    found = {
+        "benzodiazepine-allergy": "benzodiazepines" in (patient.get("allergies") or []),
+        "liver-disease": "significant-liver-disease" in read.conditions,
+        "narrow-angle-glaucoma": "acute-narrow-angle-glaucoma" in read.conditions,
+        "alcohol": bool(drink and _t(drink) <= at and at - _t(drink) <= ALCOHOL)
+        or (breath is not None and Decimal(str(breath)) > 0),
+        "respiratory-insufficiency": bool(
+            read.conditions
+            & {
+                "severe-respiratory-insufficiency",
+                "hypercapnic-respiratory-failure",
+                "sleep-apnoea",
+            }
+        ),
+    }
+    return {code for code, holds in found.items() if holds}
+
+
+def _sedation_and_observation_holds(
+    read: _Reading, overdose: bool, score: tuple[int, bool] | None
+) -> set[str]:
+    poss = read.recent_sedation("POSS")
+    rass = [int(level) for level in read.recent_sedation("RASS")]
+    worst_poss = max(poss, key=lambda p: POSS_RANK[p]) if poss else None
+    rates = [
+        s["respiratory_rate"] for s in read.recent_sets() if s.get("respiratory_rate") is not None
+    ]
+    found = {
+        "oversedation": not overdose
+        and (worst_poss == "3" or bool(rass and min(rass) in (-2, -3))),
+        "news2-urgent": bool(score and score[0] < 7 and (score[0] >= 5 or score[1])),
+        "vitals-stale": score is None,
+        "sedation-stale": not poss and not rass,
+        "respiratory-depression-risk": not overdose
+        and bool(rates and min(rates) <= 11 and read.active("opioid")),
+    }
+    return {code for code, holds in found.items() if holds}
+
+
+def _record_holds(read: _Reading) -> set[str]:
+    at, data, alcohol = read.at, read.data, read.data.get("alcohol") or {}
+    doses = read.counted()
+    cows = read.latest_cows()
+    found = {
+        "min-interval": bool(doses and at - doses[-1][0] < INTERVAL),
+        "daily-limit": DAILY_MAX - read.total_24h() < SMALLEST or read.dose() < SMALLEST,
+        "no-assessment": cows is None,
+        "assessment-stale": cows is not None and not read.recent(_t(cows["at"])),
+        "alcohol-unknown": not (
+            alcohol.get("last_drink_at")
+            or alcohol.get("breath_alcohol_mg_l") is not None
+            or alcohol.get("none_reported") is True
+        ),
+        "patient-details-missing": read.patient.get("age_years") is None,
+        "nurse-hold": any(
+            _t(h["at"]) <= at and (cows is None or _t(h["at"]) >= _t(cows["at"]))
+            for h in data.get("holds", [])
+        ),
+    }
+    return {code for code, holds in found.items() if holds}
+
+
+def _target_symptom(read: _Reading, cows: dict[str, Any]) -> bool:
+    at, data = read.at, read.data
+    items = cows["items"]
+    rass = [int(level) for level in read.recent_sedation("RASS")]
+    sows_group = read.latest_group(
+        [a for a in data.get("assessments", []) if a["instrument"] == "SOWS"]
+    )
+    sows_recent = (
+        [max(sows_group, key=_severity)]
+        if sows_group and read.recent(_t(sows_group[0]["at"]))
+        else []
+    )
+    return bool(
+        items["anxiety_irritability"] >= 2
+        or items["restlessness"] >= 3
+        or items["bone_joint_aches"] >= 2
+        or any(
+            s["items"]["anxious"] >= 2
+            or s["items"]["restless"] >= 2
+            or s["items"]["bones_and_muscles_ache"] >= 2
+            for s in sows_recent
+        )
+        or (rass and max(rass) >= 1)
+        or any(
+            s["code"] in TARGET_SYMPTOMS and at - SYMPTOMS_WINDOW <= _t(s["at"]) <= at
+            for s in data.get("symptoms", [])
+        )
+    )
+
+
+def _not_indicated(read: _Reading) -> set[str]:
+    cows = read.latest_cows()
+    if cows is None or not read.recent(_t(cows["at"])):
+        return set()
+    found = set()
+    if read.total(cows) < 5:
+        found.add("no-withdrawal")
+    if not _target_symptom(read, cows):
+        found.add("no-target-symptom")
+    return found
+
+
 def expected(data: dict[str, Any]) -> Expected:
     """The blocking findings, action, NEWS2 and dose the spec gives for `data`."""
     at = _t(data["at"])
     read = _Reading(data, at)
-    patient, alcohol = read.patient, data.get("alcohol") or {}
     out = Expected()
     score = read.news2()
     out.news2 = score[0] if score else None
@@ -427,64 +537,7 @@ def expected(data: dict[str, Any]) -> Expected:
     emergency = {"overdose-suspected"} if overdose else set()
     if score and score[0] >= 7:
         emergency.add("news2-emergency")
-
-    contra: set[str] = set()
-    if "benzodiazepines" in (patient.get("allergies") or []):
-        contra.add("benzodiazepine-allergy")
-    if "significant-liver-disease" in read.conditions:
-        contra.add("liver-disease")
-    if "acute-narrow-angle-glaucoma" in read.conditions:
-        contra.add("narrow-angle-glaucoma")
-    drink = alcohol.get("last_drink_at")
-    breath = alcohol.get("breath_alcohol_mg_l")
-    if (drink and _t(drink) <= at and at - _t(drink) <= ALCOHOL) or (
-        breath is not None and Decimal(str(breath)) > 0
-    ):
-        contra.add("alcohol")
-    if read.conditions & {
-        "severe-respiratory-insufficiency",
-        "hypercapnic-respiratory-failure",
-        "sleep-apnoea",
-    }:
-        contra.add("respiratory-insufficiency")
-
-    hold: set[str] = set()
-    poss = read.recent_sedation("POSS")
-    rass = [int(level) for level in read.recent_sedation("RASS")]
-    worst_poss = max(poss, key=lambda p: POSS_RANK[p]) if poss else None
-    if not overdose and (worst_poss == "3" or (rass and min(rass) in (-2, -3))):
-        hold.add("oversedation")
-    if score and score[0] < 7 and (score[0] >= 5 or score[1]):
-        hold.add("news2-urgent")
-    doses = read.counted()
-    if doses and at - doses[-1][0] < INTERVAL:
-        hold.add("min-interval")
-    if DAILY_MAX - read.total_24h() < SMALLEST or read.dose() < SMALLEST:
-        hold.add("daily-limit")
-    cows = read.latest_cows()
-    if cows is None:
-        hold.add("no-assessment")
-    elif not read.recent(_t(cows["at"])):
-        hold.add("assessment-stale")
-    if score is None:
-        hold.add("vitals-stale")
-    if not poss and not rass:
-        hold.add("sedation-stale")
-    if not (drink or breath is not None or alcohol.get("none_reported") is True):
-        hold.add("alcohol-unknown")
-    if patient.get("age_years") is None:
-        hold.add("patient-details-missing")
-    if any(
-        _t(h["at"]) <= at and (cows is None or _t(h["at"]) >= _t(cows["at"]))
-        for h in data.get("holds", [])
-    ):
-        hold.add("nurse-hold")
-    rates = [
-        s["respiratory_rate"] for s in read.recent_sets() if s.get("respiratory_rate") is not None
-    ]
-    if not overdose and rates and min(rates) <= 11 and read.active("opioid"):
-        hold.add("respiratory-depression-risk")
-
+    hold = _sedation_and_observation_holds(read, overdose, score) | _record_holds(read)
     escalate = set()
     for code in read.escalations():
         if _acknowledged(data, at, code):
@@ -492,44 +545,12 @@ def expected(data: dict[str, Any]) -> Expected:
         else:
             escalate.add(code)
 
-    not_indicated: set[str] = set()
-    if cows is not None and read.recent(_t(cows["at"])):
-        items = cows["items"]
-        if read.total(cows) < 5:
-            not_indicated.add("no-withdrawal")
-        sows_group = read.latest_group(
-            [a for a in data.get("assessments", []) if a["instrument"] == "SOWS"]
-        )
-        sows_recent = (
-            [max(sows_group, key=_severity)]
-            if sows_group and read.recent(_t(sows_group[0]["at"]))
-            else []
-        )
-        target = (
-            items["anxiety_irritability"] >= 2
-            or items["restlessness"] >= 3
-            or items["bone_joint_aches"] >= 2
-            or any(
-                s["items"]["anxious"] >= 2
-                or s["items"]["restless"] >= 2
-                or s["items"]["bones_and_muscles_ache"] >= 2
-                for s in sows_recent
-            )
-            or (rass and max(rass) >= 1)
-            or any(
-                s["code"] in TARGET_SYMPTOMS and at - SYMPTOMS_WINDOW <= _t(s["at"]) <= at
-                for s in data.get("symptoms", [])
-            )
-        )
-        if not target:
-            not_indicated.add("no-target-symptom")
-
     for action, codes in (
         ("emergency", emergency),
-        ("contraindicated", contra),
+        ("contraindicated", _contraindications(read)),
         ("hold", hold),
         ("escalate", escalate),
-        ("not-indicated", not_indicated),
+        ("not-indicated", _not_indicated(read)),
     ):
         out.blocking |= codes
         if codes and out.action == "give":

@@ -45,7 +45,9 @@ def test_bad_documents_are_refused_with_where_and_what(data: bytes, says: str) -
         pytest.param(b"[" * 64 + b"]" * 64, None, id="64 deep"),
         pytest.param(b"123456789012345", 123456789012345, id="15-digit integer"),
         pytest.param(b'\xef\xbb\xbf{"a": "\xc3\xa9"}', {"a": "é"}, id="byte-order mark"),
-        pytest.param(b'{"a": [1, 2.5, "x", null, true]}', {"a": [1, 2.5, "x", None, True]}, id="plain"),
+        pytest.param(
+            b'{"a": [1, 2.5, "x", null, true]}', {"a": [1, 2.5, "x", None, True]}, id="plain"
+        ),
     ],
 )
 def test_good_documents_are_read(data: bytes, value: object) -> None:

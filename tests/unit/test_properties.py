@@ -18,6 +18,7 @@ import json
 import os
 import random
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
@@ -25,6 +26,7 @@ from typing import Any
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from owm.cli.evaluate import BadInput, read_json
 from owm.clinical import StateError, default_protocol, evaluate, parse_state
 from owm.clinical.instruments import COWS, OOWS, SOWS, Instrument
 from owm.clinical.protocol import FINDING_GROUPS
@@ -37,7 +39,6 @@ from owm.clinical.state import (
     SIDE_EFFECTS,
     SYMPTOMS,
 )
-from owm.evaluate_command import BadInput, read_json
 
 from . import oracle
 
@@ -222,22 +223,9 @@ def states(draw: st.DrawFn) -> dict[str, Any]:
             "started_at": when(0, 240),
             "setting": draw(st.sampled_from(["inpatient", "residential", "outpatient"])),
         }
-    alcohol_hours = float(PROTOCOL.windows.alcohol_hours)
-    state["alcohol"] = {
-        "last_drink_at": draw(
-            st.none() | st.just(when(alcohol_hours + 0.1, 500) if calm else when(-2, 48))
-        ),
-        "breath_alcohol_mg_l": draw(
-            st.sampled_from([0, 0.0, "0", None] if calm else [0, 0.1, "0.35", None])
-        ),
-    }
-    if calm and not any(v is not None for v in state["alcohol"].values()):
-        state["alcohol"]["none_reported"] = True
-    elif draw(st.integers(0, 3)) == 0:
-        state["alcohol"]["none_reported"] = draw(st.booleans())
-    if not calm and draw(st.integers(0, 9)) == 0:
-        del state["alcohol"]
-
+    alcohol = draw(alcohol_records(when, calm))
+    if alcohol is not None:
+        state["alcohol"] = alcohol
     classes = ["other", "alpha2-agonist", "cyp3a-inducer"] if calm else list(MEDICATION_CLASSES)
     names = ["methadone", "pregabalin", "clonidine", "sertraline", "ritonavir", "zolvenaxil"]
     state["medications"] = [
@@ -344,6 +332,39 @@ def states(draw: st.DrawFn) -> dict[str, Any]:
         }
         for _ in range(draw(st.integers(0, 4)))
     ]
+    draw(holds_and_unmapped(state, when, calm))
+    draw(same_time_records(state))
+    return state
+
+
+@st.composite
+def alcohol_records(
+    draw: st.DrawFn, when: Callable[[float, float], str], calm: bool
+) -> dict[str, Any] | None:
+    """The alcohol block: a drink, a breath test, none reported, or nothing known."""
+    alcohol_hours = float(PROTOCOL.windows.alcohol_hours)
+    alcohol: dict[str, Any] = {
+        "last_drink_at": draw(
+            st.none() | st.just(when(alcohol_hours + 0.1, 500) if calm else when(-2, 48))
+        ),
+        "breath_alcohol_mg_l": draw(
+            st.sampled_from([0, 0.0, "0", None] if calm else [0, 0.1, "0.35", None])
+        ),
+    }
+    if calm and not any(v is not None for v in alcohol.values()):
+        alcohol["none_reported"] = True
+    elif draw(st.integers(0, 3)) == 0:
+        alcohol["none_reported"] = draw(st.booleans())
+    if not calm and draw(st.integers(0, 9)) == 0:
+        return None
+    return alcohol
+
+
+@st.composite
+def holds_and_unmapped(
+    draw: st.DrawFn, state: dict[str, Any], when: Callable[[float, float], str], calm: bool
+) -> None:
+    """Now and then a nurse's hold, and (in a troubled state) a record an import could not map."""
     if draw(st.integers(0, 12 if calm else 4)) == 0:
         state["holds"] = [
             {"at": when(-1, 8), "reason": "held by the nurse"}
@@ -351,8 +372,6 @@ def states(draw: st.DrawFn) -> dict[str, Any]:
         ]
     if not calm and draw(st.integers(0, 5)) == 0:
         state["unmapped"] = [{"kind": "condition", "text": "Condition/1: sleep apnoea (SNOMED)"}]
-    draw(same_time_records(state))
-    return state
 
 
 @st.composite

@@ -8,7 +8,7 @@ import warnings
 from fastapi import FastAPI
 
 from integration.helpers import World
-from owm.api.sessions import SESSION_COOKIE, SessionData, new_csrf_token
+from owm.http.sessions import SESSION_COOKIE, SessionData, new_csrf_token
 from owm.service.users import issue_token
 
 with warnings.catch_warnings():

@@ -19,8 +19,8 @@ def world(database) -> World:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def app(database, world: World, tmp_path) -> Iterator[FastAPI]:  # type: ignore[no-untyped-def]
     import owm.web
-    from owm.api.app import create_app
-    from owm.api.settings import ApiSettings
+    from owm.http.app import create_app
+    from owm.http.settings import ApiSettings
 
     settings = ApiSettings(database_url=database.url, data_dir=tmp_path, secret_key="k" * 40)
     application = create_app(settings, engine=database.engine, clock=world.clock)

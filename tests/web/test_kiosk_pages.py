@@ -8,7 +8,7 @@ import re
 
 from sqlalchemy import text
 
-from owm.api.sessions import SESSION_COOKIE
+from owm.http.sessions import SESSION_COOKIE
 from owm.service.discharge import discharge
 
 from .client import as_role

@@ -37,7 +37,7 @@ def test_dates_follow_the_ward_zone_across_midnight() -> None:
 
 def test_a_time_without_zone_is_refused() -> None:
     with pytest.raises(ValueError, match="no time zone"):
-        ward_time(datetime(2026, 1, 1, 12, 0), "UTC")
+        ward_time(datetime(2026, 1, 1, 12, 0), "UTC")  # noqa: DTZ001 (naive on purpose)
 
 
 @pytest.mark.parametrize(

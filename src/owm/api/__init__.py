@@ -1,20 +1,8 @@
-"""owm's HTTP side: the REST API, the sign-in machinery and the CDS Hooks service (FastAPI).
+"""The REST API under `/api`: routes and schemas only.
 
-`owm.api.app.create_app()` builds the app; `owm serve` runs it with uvicorn.
-Importing this package stays light (the CLI imports `owm.api.token_command` at
-start-up): `create_app` is loaded on first use.
+Each route parses its input (`owm.api.schemas`), calls one service function with
+a unit of work and the signed-in actor (`owm.http.deps`), and renders the result;
+services own their transactions, so a route never commits. `owm.api.routes.ROUTERS`
+lists one router per resource; the app factory (`owm.http.app`) includes them.
+`owm.api.docs` serves the OpenAPI documentation page from vendored files.
 """
-
-from __future__ import annotations
-
-from typing import Any
-
-__all__ = ["create_app"]
-
-
-def __getattr__(name: str) -> Any:
-    if name == "create_app":
-        from owm.api.app import create_app
-
-        return create_app
-    raise AttributeError(f"module 'owm.api' has no attribute {name!r}")

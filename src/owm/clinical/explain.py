@@ -36,93 +36,93 @@ def _sentences(
     over = t.oversedation
     nothing = "Nothing at the bedside changes this: clonazepam is contraindicated for this patient. Consider the non-benzodiazepine options under companion medicines."
     return {
-        "overdose-suspected": lambda f: (
+        "overdose-suspected": lambda _: (
             "Treat the emergency first (checklist above). No dose is possible while overdose "
             "signs are present; sedation and vital signs must recover and a physician review."
         ),
-        "news2-emergency": lambda f: (
+        "news2-emergency": lambda _: (
             "Treat the emergency first. A new complete set of vital signs with NEWS2 below the "
             "emergency level, after a physician's review."
         ),
-        "news2-urgent": lambda f: (
+        "news2-urgent": lambda _: (
             "A new complete set of vital signs with NEWS2 below the urgent level and no single "
             "parameter scoring 3 (and the urgent review done)."
         ),
-        "oversedation": lambda f: (
+        "oversedation": lambda _: (
             "Reassessment showing the patient less sedated: no longer POSS "
             f"{' or '.join(over.poss_levels)}, or RASS {' or '.join(str(x) for x in over.rass_levels)}."
         ),
-        "benzodiazepine-allergy": lambda f: nothing,
-        "liver-disease": lambda f: nothing,
-        "narrow-angle-glaucoma": lambda f: nothing,
-        "respiratory-insufficiency": lambda f: nothing,
-        "alcohol": lambda f: (
+        "benzodiazepine-allergy": lambda _: nothing,
+        "liver-disease": lambda _: nothing,
+        "narrow-angle-glaucoma": lambda _: nothing,
+        "respiratory-insufficiency": lambda _: nothing,
+        "alcohol": lambda _: (
             f"Time without alcohol: {protocol.windows.alcohol_hours.normalize():f} h after the last drink, "
             "with a breath alcohol of 0 on a new reading."
         ),
-        "min-interval": lambda f: (
+        "min-interval": lambda _: (
             f"Time: the minimum interval of {d.min_interval_hours.normalize():f} h since the "
             f"last dose; a dose may be allowed from {_at(rec.next_dose_not_before, when)}."
         ),
-        "daily-limit": lambda f: (
+        "daily-limit": lambda _: (
             f"Time: doses leave the 24 h window (maximum {d.daily_max_mg.normalize():f} mg); "
             f"the next dose may be allowed from {_at(rec.next_dose_not_before, when)}."
         ),
-        "no-assessment": lambda f: "Record a COWS.",
-        "assessment-stale": lambda f: (
+        "no-assessment": lambda _: "Record a COWS.",
+        "assessment-stale": lambda _: (
             f"Record a new COWS: the latest is older than {protocol.windows.freshness_hours.normalize():f} h."
         ),
-        "vitals-stale": lambda f: (
+        "vitals-stale": lambda _: (
             "Record a complete set of vital signs (all seven NEWS2 parameters)."
         ),
-        "opioid-benzodiazepine": lambda f: (
+        "opioid-benzodiazepine": lambda _: (
             _ESCALATE_TEXT
             + " A later start or dose change of the opioid needs a new acknowledgement."
         ),
-        "cns-depressant": lambda f: (
+        "cns-depressant": lambda _: (
             _ESCALATE_TEXT
             + " A later start or dose change of that medicine needs a new acknowledgement."
         ),
-        "course-limit": lambda f: _ESCALATE_TEXT,
-        "severe-withdrawal": lambda f: _ESCALATE_TEXT,
-        "pregnancy": lambda f: _ESCALATE_TEXT,
-        "older-adult": lambda f: _ESCALATE_TEXT + " The dose is then reduced.",
-        "benzodiazepine-misuse": lambda f: _ESCALATE_TEXT,
-        "cyp3a-inhibitor": lambda f: _ESCALATE_TEXT,
-        "not-improving": lambda f: (
+        "course-limit": lambda _: _ESCALATE_TEXT,
+        "severe-withdrawal": lambda _: _ESCALATE_TEXT,
+        "pregnancy": lambda _: _ESCALATE_TEXT,
+        "older-adult": lambda _: _ESCALATE_TEXT + " The dose is then reduced.",
+        "benzodiazepine-misuse": lambda _: _ESCALATE_TEXT,
+        "cyp3a-inhibitor": lambda _: _ESCALATE_TEXT,
+        "not-improving": lambda _: (
             _ESCALATE_TEXT + " Consider replacing clonazepam with another anxiolytic."
         ),
-        "no-withdrawal": lambda f: (
+        "no-withdrawal": lambda _: (
             f"A new COWS of {t.cows_no_withdrawal_below} or more with a target symptom."
         ),
-        "no-target-symptom": lambda f: (
+        "no-target-symptom": lambda _: (
             "A target symptom recorded ("
             + ", ".join(code.replace("-", " ") for code in t.target_symptom.symptoms)
             + "), or the COWS or SOWS items that show one."
         ),
-        "sedation-stale": lambda f: "Score sedation now (POSS or RASS).",
-        "alcohol-unknown": lambda f: (
+        "sedation-stale": lambda _: "Score sedation now (POSS or RASS).",
+        "alcohol-unknown": lambda _: (
             "Ask about alcohol and record it: the last drink, a breath test, or that the "
             f"patient reports none in the last {protocol.windows.alcohol_hours.normalize():f} h."
         ),
-        "patient-details-missing": lambda f: "Record the patient's age (the patient's details).",
-        "nurse-hold": lambda f: "A new COWS: a nurse's hold stands until the next one.",
-        "respiratory-depression-risk": lambda f: (
+        "patient-details-missing": lambda _: "Record the patient's age (the patient's details).",
+        "nurse-hold": lambda _: "A new COWS: a nurse's hold stands until the next one.",
+        "respiratory-depression-risk": lambda _: (
             "Breathing above "
             f"{t.respiratory_depression_rate_at_most}/min on new vital signs, and a physician's "
             "review of the opioid."
         ),
-        "pregnancy-unknown": lambda f: (
+        "pregnancy-unknown": lambda _: (
             "Record whether the patient is pregnant (a test if unsure); until then "
             + _ESCALATE_TEXT[0].lower()
             + _ESCALATE_TEXT[1:]
         ),
-        "respiratory-risk": lambda f: _ESCALATE_TEXT,
-        "unknown-medicine": lambda f: (
+        "respiratory-risk": lambda _: _ESCALATE_TEXT,
+        "unknown-medicine": lambda _: (
             "A physician or pharmacist classifies the medicine (or picks it from the "
             "dictionary); or " + _ESCALATE_TEXT[0].lower() + _ESCALATE_TEXT[1:]
         ),
-        "unmapped-record": lambda f: (
+        "unmapped-record": lambda _: (
             "A physician reviews the records owm could not read and records any "
             "contraindication in owm's own terms; " + _ESCALATE_TEXT[0].lower() + _ESCALATE_TEXT[1:]
         ),

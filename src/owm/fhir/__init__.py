@@ -7,7 +7,7 @@ owm-state/1 document, raising `BundleError` with one line per problem. The
 models of fhir.resources (R4B) validate both directions. The code systems owm
 writes are in `owm.fhir.codes` and `docs/fhir.md`.
 
-Importing this package stays light (the CLI imports `owm.fhir.import_command` at
+Importing this package stays light (the CLI imports `owm.cli.import_folder` at
 start-up, and `owm evaluate` must start fast): the names above are loaded on
 first use.
 """

@@ -115,7 +115,7 @@ NOT_PREGNANT: Final = ("60001007", "Not pregnant")
 
 # AVPU findings in SNOMED CT as published value sets use them; "new confusion" and
 # "voice" are written in owm's code system only (no single verified code); both
-# published codes for "responds to voice" are read.
+# published codes for "responds to voice" are read.  # vocab: consciousness levels
 CONSCIOUSNESS_TO_SNOMED: Final[dict[str, tuple[str, str]]] = {
     "alert": ("248234008", "Mentally alert"),
     "pain": ("450847001", "Responds to pain"),
@@ -129,7 +129,7 @@ CONSCIOUSNESS_FROM_SNOMED: Final[dict[str, str]] = {
     "255373000": "voice",
 }
 
-# SNOMED CT route of administration.
+# SNOMED CT route of administration.  # vocab: its keys are the routes of a dose
 ROUTE_TO_SNOMED: Final[dict[str, tuple[str, str]]] = {
     "oral": ("26643006", "Oral route"),
     "sublingual": ("37839007", "Sublingual route"),

@@ -29,7 +29,6 @@ The Bundle is validated with fhir.resources' R4B models before it is returned.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -40,7 +39,7 @@ from owm.clinical.instruments import INSTRUMENTS
 from owm.clinical.state import PatientState
 from owm.fhir import codes
 from owm.fhir.codes import EXT, LOINC, RXNORM, SNOMED, SYSTEM, UCUM
-from owm.terminology.lookup import terminology
+from owm.fhir.terms import Terminology
 
 __all__ = ["export_state"]
 
@@ -110,15 +109,31 @@ def _observation(
     return resource
 
 
-def _rxnorm_of_drug(drug: str) -> str | None:
-    ingredient = terminology().ingredients.get(drug)
-    return ingredient.rxcui if ingredient else None
-
-
 def _resources(
-    state: PatientState, recommendation: Recommendation | None, build: _Builder
-) -> Iterator[None]:
-    """Add every resource to `build` (a generator so the order reads top to bottom)."""
+    state: PatientState,
+    recommendation: Recommendation | None,
+    build: _Builder,
+    terminology: Terminology,
+) -> None:
+    """Add every resource to `build`, in the order a reader of the Bundle meets them."""
+    at = iso(state.at)
+    assert at is not None
+    patient = _add_patient(state, build)
+    encounter = _add_encounter(state, build, patient)
+    _add_conditions(state, build, patient, encounter)
+    _add_patient_observations(state, build, patient, encounter, at)
+    _add_medications(state, build, patient, encounter)
+    _add_assessments(state, build, patient, encounter, at)
+    _add_vitals(state, build, patient, encounter, at)
+    _add_bedside_records(state, build, patient, encounter, at)
+    _add_administrations(state, build, patient, encounter, terminology)
+    _add_issues(state, recommendation, build, patient)
+    _add_holds_and_unmapped(state, build, patient, encounter)
+    _add_provenance(build, patient, encounter, at)
+
+
+def _add_patient(state: PatientState, build: _Builder) -> str:
+    """The Patient; its reference."""
     patient_resource: dict[str, Any] = {"resourceType": "Patient", "active": True}
     if state.patient.sex is not None:
         patient_resource["gender"] = state.patient.sex
@@ -126,9 +141,11 @@ def _resources(
         patient_resource["extension"] = [
             {"url": EXT.age_years, "valueInteger": state.patient.age_years}
         ]
-    patient = build.add(patient_resource, "patient")
-    yield
+    return build.add(patient_resource, "patient")
 
+
+def _add_encounter(state: PatientState, build: _Builder, patient: str) -> str:
+    """The Encounter of the episode (or of an unknown inpatient stay); its reference."""
     encounter_resource: dict[str, Any] = {
         "resourceType": "Encounter",
         "status": "in-progress",
@@ -143,9 +160,11 @@ def _resources(
         encounter_resource["period"] = {"start": iso(state.episode.started_at)}
     else:
         encounter_resource["class"] = _coding(codes.ACT_CODE, "IMP", "inpatient encounter")
-    encounter = build.add(encounter_resource, "episode")
-    yield
+    return build.add(encounter_resource, "episode")
 
+
+def _add_conditions(state: PatientState, build: _Builder, patient: str, encounter: str) -> None:
+    """Conditions, history and allergies."""
     for condition in state.patient.conditions:
         build.add(_condition(patient, encounter, SYSTEM.condition, condition), condition)
     for item in state.patient.history:
@@ -161,10 +180,12 @@ def _resources(
             },
             f"allergy/{allergy}",
         )
-    yield
 
-    at = iso(state.at)
-    assert at is not None
+
+def _add_patient_observations(
+    state: PatientState, build: _Builder, patient: str, encounter: str, at: str
+) -> None:
+    """Weight, pregnancy status and alcohol, as of the decision time."""
     if state.patient.weight_kg is not None:
         build.add(
             _observation(
@@ -230,8 +251,10 @@ def _resources(
             ),
             "alcohol-none-reported",
         )
-    yield
 
+
+def _add_medications(state: PatientState, build: _Builder, patient: str, encounter: str) -> None:
+    """The medicines the patient is on or was on."""
     for medication in state.medications:
         concept: dict[str, Any] = {"text": medication.name}
         if medication.rxnorm:
@@ -252,8 +275,12 @@ def _resources(
         if extensions:
             statement["extension"] = extensions
         build.add(statement, _medication_key(medication))
-    yield
 
+
+def _add_assessments(
+    state: PatientState, build: _Builder, patient: str, encounter: str, at: str
+) -> None:
+    """Each withdrawal assessment, with its items."""
     for assessment in state.assessments:
         instrument = INSTRUMENTS[assessment.instrument]
         build.add(
@@ -276,8 +303,12 @@ def _resources(
             ),
             f"{assessment.instrument}/{iso(assessment.at)}",
         )
-    yield
 
+
+def _add_vitals(
+    state: PatientState, build: _Builder, patient: str, encounter: str, at: str
+) -> None:
+    """Each set of vital signs, one Observation per value."""
     for vitals in state.vitals:
         when = iso(vitals.at) or at
         for field, (code, display, unit) in codes.VITALS.items():
@@ -322,8 +353,12 @@ def _resources(
                 ),
                 f"supplemental-oxygen/{when}",
             )
-    yield
 
+
+def _add_bedside_records(
+    state: PatientState, build: _Builder, patient: str, encounter: str, at: str
+) -> None:
+    """Sedation, symptoms and side effects."""
     for sedation in state.sedation:
         level_system = SYSTEM.poss if sedation.scale == "POSS" else SYSTEM.rass
         build.add(
@@ -361,14 +396,18 @@ def _resources(
             ),
             f"side-effect/{side_effect.code}/{iso(side_effect.at)}",
         )
-    yield
 
+
+def _add_administrations(
+    state: PatientState, build: _Builder, patient: str, encounter: str, terminology: Terminology
+) -> None:
+    """Each dose given, refused or vomited, with when it was charted."""
     for dose in state.administrations:
         drug: dict[str, Any] = {
             "coding": [_coding(SYSTEM.administered_drug, dose.drug)],
             "text": dose.drug,
         }
-        rxcui = _rxnorm_of_drug(dose.drug)
+        rxcui = terminology.ingredient_rxnorm(dose.drug)
         if rxcui:
             drug["coding"].insert(0, _coding(RXNORM, rxcui, dose.drug))
         route = _concept(SYSTEM.route, dose.route)
@@ -396,8 +435,12 @@ def _resources(
                 },
                 f"charted/{dose.drug}/{iso(dose.at)}",
             )
-    yield
 
+
+def _add_issues(
+    state: PatientState, recommendation: Recommendation | None, build: _Builder, patient: str
+) -> None:
+    """Acknowledgements, and the findings of the recommendation when there is one."""
     for acknowledgement in state.acknowledgements:
         build.add(
             {
@@ -418,6 +461,26 @@ def _resources(
             },
             f"acknowledgement/{acknowledgement.finding}/{iso(acknowledgement.at)}",
         )
+    if recommendation is not None:
+        for finding in recommendation.findings:
+            issue: dict[str, Any] = {
+                "resourceType": "DetectedIssue",
+                "status": "preliminary",
+                "code": _concept(SYSTEM.finding, finding.code),
+                "severity": _SEVERITY[finding.severity],
+                "patient": {"reference": patient},
+                "identifiedDateTime": iso(recommendation.at),
+                "author": {"display": f"owm rule {finding.rule}"},
+                "detail": f"{finding.message} (source: {finding.source})",
+            }
+            build.add(issue, f"finding/{finding.code}")
+
+
+def _add_holds_and_unmapped(
+    state: PatientState, build: _Builder, patient: str, encounter: str
+) -> None:
+    """Nurses' holds (MedicationAdministration on hold, the reason as its statusReason) and
+    the records an import could not map (owm's `Basic` unmapped-record), clinical spec 8."""
     for hold in state.holds:
         build.add(
             {
@@ -450,21 +513,10 @@ def _resources(
             if not record.system:
                 del basic["identifier"][0]["system"]
         build.add(basic, f"unmapped/{record.kind}/{record.text}/{record.code}")
-    if recommendation is not None:
-        for finding in recommendation.findings:
-            issue: dict[str, Any] = {
-                "resourceType": "DetectedIssue",
-                "status": "preliminary",
-                "code": _concept(SYSTEM.finding, finding.code),
-                "severity": _SEVERITY[finding.severity],
-                "patient": {"reference": patient},
-                "identifiedDateTime": iso(recommendation.at),
-                "author": {"display": f"owm rule {finding.rule}"},
-                "detail": f"{finding.message} (source: {finding.source})",
-            }
-            build.add(issue, f"finding/{finding.code}")
-    yield
 
+
+def _add_provenance(build: _Builder, patient: str, encounter: str, at: str) -> None:
+    """The Provenance saying owm wrote the Bundle."""
     build.add(
         {
             "resourceType": "Provenance",
@@ -475,7 +527,6 @@ def _resources(
         },
         "export",
     )
-    yield
 
 
 def _medication_key(medication: Any) -> str:
@@ -500,17 +551,18 @@ def _quantity(value: Decimal | int, unit: str) -> dict[str, Any]:
 def export_state(
     state: PatientState,
     *,
+    terminology: Terminology,
     recommendation: Recommendation | None = None,
     seed: str | None = None,
 ) -> dict[str, Any]:
     """The state as a validated FHIR R4 `Bundle` (type collection), as JSON-ready data.
 
+    `terminology` gives the RxNorm code of each drug given (`owm.terminology.TERMINOLOGY`).
     `seed` makes the resource ids unique per episode when the store exports many
     (by default the decision time); the same state and seed give the same ids.
     """
     build = _Builder(seed or (iso(state.at) or ""))
-    for _ in _resources(state, recommendation, build):
-        pass
+    _resources(state, recommendation, build, terminology)
     document: dict[str, Any] = {
         "resourceType": "Bundle",
         "type": "collection",

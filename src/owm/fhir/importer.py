@@ -10,7 +10,8 @@ listed in `ImportResult.ignored`, so a caller can show what was not read.
 
 Bundles written by `export_state` come back exactly; bundles from other systems
 are read where their meaning is clear: vital signs by LOINC, medicines by RxNorm
-code or name through `owm.terminology` (several classes give one state medicine
+code or name through the terminology the caller passes (`owm.fhir.terms`; several
+classes give one state medicine
 per class; none gives class "other"), MedicationRequest as well as
 MedicationStatement, the age from `Patient.birthDate`, an allergy to any
 benzodiazepine as the `benzodiazepines` allergy. Two things have no standard
@@ -52,8 +53,7 @@ from owm.fhir.reading import (
     codings,
     moment_of,
 )
-from owm.terminology import classify
-from owm.terminology.conditions import NAMES, concept_targets
+from owm.fhir.terms import Terminology
 
 __all__ = ["BundleError", "ImportResult", "import_bundle"]
 
@@ -178,19 +178,8 @@ def _age_at(birth: str, at: str, zone: str | None) -> int | None:
     return when.year - born.year - ((when.month, when.day) < (born.month, born.day))
 
 
-def import_bundle(
-    document: Any,
-    protocol: Protocol,
-    *,
-    at: str | None = None,
-    timezone: str | None = None,
-) -> ImportResult:
-    """Read a FHIR R4 Bundle into an owm-state/1 document and validate it.
-
-    Raises BundleError naming every problem (resource, element, value, allowed);
-    never returns a partly read state.
-    """
-    read = Reader()
+def _entries(read: Reader, document: Any) -> tuple[list[Entry], dict[str, Entry]]:
+    """The Bundle's entries, and each by its fullUrl and by type/id (for references)."""
     if not isinstance(document, dict) or document.get("resourceType") != "Bundle":
         kind = document.get("resourceType") if isinstance(document, dict) else type(document)
         raise BundleError([f"(document) resourceType: {kind!r} is not allowed; allowed: 'Bundle'"])
@@ -211,24 +200,55 @@ def import_bundle(
             urls[raw["fullUrl"]] = entry
         if resource.get("id"):
             urls[f"{resource.get('resourceType')}/{resource['id']}"] = entry
-    _validate(read, entries)
-    if read.problems:
-        raise BundleError(read.problems)
+    return entries, urls
 
-    state: dict[str, Any] = {"format": "owm-state/1"}
-    decision_time = document.get("timestamp") or at
-    if at is not None:
-        decision_time = at
+
+def _decision_time(
+    read: Reader, document: dict[str, Any], at: str | None, state: dict[str, Any]
+) -> None:
+    """The decision time: `at` when the caller gives one, else `Bundle.timestamp`."""
+    decision_time = at if at is not None else (document.get("timestamp") or None)
     if decision_time is None:
         read.problem(None, "timestamp", "missing; the decision time is Bundle.timestamp")
     elif not (isinstance(decision_time, str) and MOMENT.match(decision_time)):
         read.problem(None, "timestamp", f"{decision_time!r} needs seconds and a time zone")
     else:
         state["at"] = decision_time
-    tags = document.get("meta", {}).get("tag", []) if isinstance(document.get("meta"), dict) else []
+
+
+def _protocol_tag(document: dict[str, Any], state: dict[str, Any]) -> None:
+    """The protocol the Bundle names in `meta.tag`, if any."""
+    meta = document.get("meta")
+    tags = meta.get("tag", []) if isinstance(meta, dict) else []
     for tag in tags:
         if isinstance(tag, dict) and tag.get("system") == SYSTEM.protocol:
             state["protocol"] = tag.get("code")
+
+
+def import_bundle(
+    document: Any,
+    protocol: Protocol,
+    *,
+    terminology: Terminology,
+    at: str | None = None,
+    timezone: str | None = None,
+) -> ImportResult:
+    """Read a FHIR R4 Bundle into an owm-state/1 document and validate it.
+
+    `terminology` classifies medicines and reads condition codes
+    (`owm.terminology.TERMINOLOGY` is the shipped one).
+
+    Raises BundleError naming every problem (resource, element, value, allowed);
+    never returns a partly read state.
+    """
+    read = Reader(terminology)
+    entries, urls = _entries(read, document)
+    _validate(read, entries)
+    if read.problems:
+        raise BundleError(read.problems)
+    state: dict[str, Any] = {"format": "owm-state/1"}
+    _decision_time(read, document, at, state)
+    _protocol_tag(document, state)
 
     def of_type(kind: str) -> list[Entry]:
         return [e for e in entries if e.resource.get("resourceType") == kind]
@@ -247,7 +267,7 @@ def import_bundle(
         read, of_type("MedicationAdministration"), of_type("Provenance"), state, urls
     )
     _acknowledgements(read, of_type("DetectedIssue"), state)
-    _unmapped(read, of_type("Basic"), state)
+    _unmapped(read, of_type("Basic"))
     if read.unmapped_records:
         state["unmapped"] = read.unmapped_records
     for entry in entries:
@@ -406,13 +426,13 @@ def _first_code(concept: Any) -> dict[str, str | None]:
     return {}
 
 
-def described(concept: Any) -> str:
+def described(terms: Terminology, concept: Any) -> str:
     """A concept as a person reads it: its text and each coding (system, code, display)."""
     text = concept.get("text") if isinstance(concept, dict) else None
     parts = []
     for coding in codings(concept):
         system = str(coding.get("system") or "no system")
-        name = NAMES.get(system, system)
+        name = terms.system_name(system)
         display = coding.get("display")
         parts.append(f"{name} {coding.get('code')}" + (f" {display!r}" if display else ""))
     head = repr(text) if isinstance(text, str) and text.strip() else ""
@@ -464,11 +484,13 @@ def _conditions(
         if condition is not None or history is not None:
             found = frozenset([f"condition:{condition}"] if condition else [f"history:{history}"])
         else:
-            found = concept_targets(codings(concept))
+            found = read.terms.condition_targets(codings(concept))
         active = clinically_active(entry)
         if not found:
             if active:
-                read.not_mapped(entry, described(concept), kind="condition", **_first_code(concept))
+                read.not_mapped(
+                    entry, described(read.terms, concept), kind="condition", **_first_code(concept)
+                )
             else:
                 read.ignore(entry, "not clinically active")
             continue
@@ -483,21 +505,27 @@ def _allergies(read: Reader, allergies: list[Entry], state: dict[str, Any]) -> N
     for entry in allergies:
         concept = entry.resource.get("code")
         code = code_in(concept, SYSTEM.allergy)
-        found = frozenset([f"allergy:{code}"]) if code else concept_targets(codings(concept))
+        found = (
+            frozenset([f"allergy:{code}"])
+            if code
+            else read.terms.condition_targets(codings(concept))
+        )
         if not found:
             text = " ".join(
                 [str(concept.get("text", "")) if isinstance(concept, dict) else ""]
                 + [str(c.get("display", "")) for c in codings(concept)]
             )
             rxnorm = code_in(concept, RXNORM)
-            if "benzodiazepine" in classify(rxnorm=rxnorm, name=text) or re.search(
+            if "benzodiazepine" in read.terms.classify(rxnorm=rxnorm, name=text) or re.search(
                 r"\bbenzodiazepines?\b", text, re.IGNORECASE
             ):
                 found = frozenset(["allergy:benzodiazepines"])
         active = clinically_active(entry)
         if not found:
             if active:
-                read.not_mapped(entry, described(concept), kind="allergy", **_first_code(concept))
+                read.not_mapped(
+                    entry, described(read.terms, concept), kind="allergy", **_first_code(concept)
+                )
             else:
                 read.ignore(entry, "not clinically active")
             continue
@@ -527,7 +555,7 @@ def _pregnancy(read: Reader, conditions: list[Entry], state: dict[str, Any]) -> 
     patient["pregnant"] = True
 
 
-def _unmapped(read: Reader, entries: list[Entry], state: dict[str, Any]) -> None:
+def _unmapped(read: Reader, entries: list[Entry]) -> None:
     """owm's own `Basic` records of what an earlier import could not map: read back as
     unmapped records, so they keep escalating (clinical spec section 8)."""
     for entry in entries:

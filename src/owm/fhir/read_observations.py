@@ -10,6 +10,7 @@ unit other than the one owm stores is an error, never converted.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -30,43 +31,78 @@ _PREGNANCY_ANSWERS = {
 _WHOLE = {"respiratory_rate", "spo2", "systolic_bp", "pulse"}
 
 
-def read_observations(read: Reader, observations: list[Entry], state: dict[str, Any]) -> None:
-    vitals: dict[str, list[dict[str, Any]]] = {}
-    latest: dict[str, tuple[str, Any, Entry, str]] = {}
-    lists: dict[str, list[dict[str, Any]]] = {
-        "assessments": [],
-        "sedation": [],
-        "symptoms": [],
-        "side_effects": [],
+_OWM_OBSERVATIONS = frozenset(
+    {
+        "POSS",
+        "RASS",
+        "supplemental-oxygen",
+        "alcohol-last-drink",
+        "breath-alcohol",
+        "alcohol-none-reported",
     }
+)
+_LOINC_READ = frozenset(
+    {code for code, _, _ in codes.VITALS.values()}
+    | set(codes.SPO2_CODES)
+    | {
+        codes.BLOOD_PRESSURE_PANEL,
+        codes.CONSCIOUSNESS_LOINC[0],
+        codes.BODY_WEIGHT[0],
+        codes.PREGNANCY_STATUS[0],
+    }
+)
+"""The LOINC codes of the Observations owm reads."""
+
+Latest = dict[str, tuple[str, Any, Entry, str]]
+"""Patient facts where only the newest counts (weight, pregnancy, alcohol), by key:
+(time, value, resource, element)."""
+
+
+@dataclass
+class _Read:
+    """What the Observations of one Bundle give, gathered before they go into the state."""
+
+    vitals: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    latest: Latest = field(default_factory=dict)
+    lists: dict[str, list[dict[str, Any]]] = field(
+        default_factory=lambda: {
+            "assessments": [],
+            "sedation": [],
+            "symptoms": [],
+            "side_effects": [],
+        }
+    )
+
+
+def _readable(read: Reader, entry: Entry) -> bool:
+    """Whether the Observation has a value owm could read (otherwise it is listed as not read)."""
+    resource = entry.resource
+    if resource.get("status") in _SKIPPED_OBSERVATION:
+        read.ignore(entry, f"status {resource.get('status')}")
+        return False
+    if "dataAbsentReason" in resource and not any(k.startswith("value") for k in resource):
+        read.ignore(entry, "no value (dataAbsentReason)")
+        return False
+    return True
+
+
+def read_observations(read: Reader, observations: list[Entry], state: dict[str, Any]) -> None:
+    """Assessments, sedation, symptoms, side effects, vital signs and the patient facts."""
+    found = _Read()
     for entry in observations:
-        resource = entry.resource
-        if resource.get("status") in _SKIPPED_OBSERVATION:
-            read.ignore(entry, f"status {resource.get('status')}")
+        if not _readable(read, entry):
             continue
-        if "dataAbsentReason" in resource and not any(k.startswith("value") for k in resource):
-            read.ignore(entry, "no value (dataAbsentReason)")
-            continue
-        concept = resource.get("code")
+        concept = entry.resource.get("code")
         owm_code = code_in(concept, SYSTEM.observation)
         loinc = code_in(concept, LOINC)
         symptom = code_in(concept, SYSTEM.symptom)
         side_effect = code_in(concept, SYSTEM.side_effect)
         known = (
             owm_code in INSTRUMENTS
-            or owm_code in ("POSS", "RASS", "supplemental-oxygen", "alcohol-last-drink")
-            or owm_code in ("breath-alcohol", "alcohol-none-reported")
+            or owm_code in _OWM_OBSERVATIONS
             or symptom
             or side_effect
-            or loinc in {code for code, _, _ in codes.VITALS.values()}
-            or loinc in codes.SPO2_CODES
-            or loinc
-            in (
-                codes.BLOOD_PRESSURE_PANEL,
-                codes.CONSCIOUSNESS_LOINC[0],
-                codes.BODY_WEIGHT[0],
-                codes.PREGNANCY_STATUS[0],
-            )
+            or loinc in _LOINC_READ
         )
         if not known:
             read.ignore(entry, "not an observation owm reads")
@@ -75,51 +111,85 @@ def read_observations(read: Reader, observations: list[Entry], state: dict[str, 
         if when is None:
             continue
         if owm_code in INSTRUMENTS:
-            _assessment(read, entry, owm_code, when, lists["assessments"])
+            _assessment(read, entry, owm_code, when, found.lists["assessments"])
         elif owm_code in ("POSS", "RASS"):
-            _sedation(read, entry, owm_code, when, lists["sedation"])
+            _sedation(read, entry, owm_code, when, found.lists["sedation"])
         elif symptom or side_effect:
-            key = "symptoms" if symptom else "side_effects"
-            if resource.get("valueBoolean") is False:
-                read.ignore(entry, "recorded as absent")
-                continue
-            read.origin[f"{key}[{len(lists[key])}]"] = f"{entry.label} code"
-            read.record(f"{key}[{len(lists[key])}]", entry)
-            lists[key].append({"at": when, "code": symptom or side_effect})
-        elif owm_code == "alcohol-last-drink":
-            drink = moment_of(read, entry, "valueDateTime", resource.get("valueDateTime"))
-            if drink is not None:
-                _keep_latest(latest, "last_drink_at", when, drink, entry, "valueDateTime")
-        elif owm_code == "alcohol-none-reported":
-            if not isinstance(resource.get("valueBoolean"), bool):
-                read.problem(entry, "value[x]", "allowed: valueBoolean (no drink reported)")
-                continue
+            _reported(read, entry, when, symptom, side_effect, found.lists)
+        elif not _patient_fact(read, entry, owm_code, loinc, when, found.latest):
+            _vital(read, entry, owm_code, loinc, when, found.vitals)
+    _put_patient_facts(read, found.latest, state)
+    for key, records in found.lists.items():
+        if records:
+            state[key] = records
+    _put_vitals(read, found.vitals, state)
+
+
+def _reported(
+    read: Reader,
+    entry: Entry,
+    when: str,
+    symptom: str | None,
+    side_effect: str | None,
+    lists: dict[str, list[dict[str, Any]]],
+) -> None:
+    """A symptom or side effect reported present (one recorded absent is not read)."""
+    key = "symptoms" if symptom else "side_effects"
+    if entry.resource.get("valueBoolean") is False:
+        read.ignore(entry, "recorded as absent")
+        return
+    read.origin[f"{key}[{len(lists[key])}]"] = f"{entry.label} code"
+    read.record(f"{key}[{len(lists[key])}]", entry)
+    lists[key].append({"at": when, "code": symptom or side_effect})
+
+
+def _patient_fact(
+    read: Reader,
+    entry: Entry,
+    owm_code: str | None,
+    loinc: str | None,
+    when: str,
+    latest: Latest,
+) -> bool:
+    """Read a last drink, breath alcohol, weight or pregnancy status into `latest`;
+    False when the Observation is none of these (a vital sign)."""
+    resource = entry.resource
+    if owm_code == "alcohol-last-drink":
+        drink = moment_of(read, entry, "valueDateTime", resource.get("valueDateTime"))
+        if drink is not None:
+            _keep_latest(latest, "last_drink_at", when, drink, entry, "valueDateTime")
+    elif owm_code == "alcohol-none-reported":
+        if isinstance(resource.get("valueBoolean"), bool):
             _keep_latest(
                 latest, "none_reported", when, resource["valueBoolean"], entry, "valueBoolean"
             )
-        elif owm_code == "breath-alcohol":
-            value = quantity_of(
-                read, entry, "valueQuantity", resource.get("valueQuantity"), ["mg/L"]
-            )
-            if value is not None:
-                _keep_latest(latest, "breath", when, value, entry, "valueQuantity")
-        elif loinc == codes.BODY_WEIGHT[0]:
-            value = quantity_of(read, entry, "valueQuantity", resource.get("valueQuantity"), ["kg"])
-            if value is not None:
-                _keep_latest(latest, "weight", when, value, entry, "valueQuantity")
-        elif loinc == codes.PREGNANCY_STATUS[0]:
-            answer = resource.get("valueCodeableConcept")
-            found = [
-                _PREGNANCY_ANSWERS[(str(c.get("system")), str(c.get("code")))]
-                for c in codings(answer)
-                if (str(c.get("system")), str(c.get("code"))) in _PREGNANCY_ANSWERS
-            ]
-            if not found:
-                read.ignore(entry, "pregnancy status neither pregnant nor not pregnant")
-                continue
+        else:
+            read.problem(entry, "value[x]", "allowed: valueBoolean (no drink reported)")
+    elif owm_code == "breath-alcohol":
+        value = quantity_of(read, entry, "valueQuantity", resource.get("valueQuantity"), ["mg/L"])
+        if value is not None:
+            _keep_latest(latest, "breath", when, value, entry, "valueQuantity")
+    elif loinc == codes.BODY_WEIGHT[0]:
+        value = quantity_of(read, entry, "valueQuantity", resource.get("valueQuantity"), ["kg"])
+        if value is not None:
+            _keep_latest(latest, "weight", when, value, entry, "valueQuantity")
+    elif loinc == codes.PREGNANCY_STATUS[0]:
+        found = [
+            _PREGNANCY_ANSWERS[(str(c.get("system")), str(c.get("code")))]
+            for c in codings(resource.get("valueCodeableConcept"))
+            if (str(c.get("system")), str(c.get("code"))) in _PREGNANCY_ANSWERS
+        ]
+        if found:
             _keep_latest(latest, "pregnant", when, found[0], entry, "valueCodeableConcept")
         else:
-            _vital(read, entry, owm_code, loinc, when, vitals)
+            read.ignore(entry, "pregnancy status neither pregnant nor not pregnant")
+    else:
+        return False
+    return True
+
+
+def _put_patient_facts(read: Reader, latest: Latest, state: dict[str, Any]) -> None:
+    """The newest weight and pregnancy status into `patient`, the newest alcohol into `alcohol`."""
     patient = state.setdefault("patient", {})
     if "weight" in latest:
         patient["weight_kg"] = str(latest["weight"][1])
@@ -145,19 +215,23 @@ def read_observations(read: Reader, observations: list[Entry], state: dict[str, 
         read.record("alcohol.none_reported", entry, at=when)
     if alcohol:
         state["alcohol"] = alcohol
-    for key, records in lists.items():
-        if records:
-            state[key] = records
-    if vitals:
-        state["vitals"] = []
-        sets = [(when, values) for when, same_time in vitals.items() for values in same_time]
-        for index, (when, values) in enumerate(sets):
-            sources = values.pop("_sources")
-            for name, source in sources.items():
-                read.origin[f"vitals[{index}].{name}"] = source
-            for entry in values.pop("_entries"):
-                read.record(f"vitals[{index}]", entry)
-            state["vitals"].append({"at": when, **values})
+
+
+def _put_vitals(
+    read: Reader, vitals: dict[str, list[dict[str, Any]]], state: dict[str, Any]
+) -> None:
+    """The sets of vital signs (usually one per time), each value with its resource."""
+    if not vitals:
+        return
+    state["vitals"] = []
+    sets = [(when, values) for when, same_time in vitals.items() for values in same_time]
+    for index, (when, values) in enumerate(sets):
+        sources = values.pop("_sources")
+        for name, source in sources.items():
+            read.origin[f"vitals[{index}].{name}"] = source
+        for entry in values.pop("_entries"):
+            read.record(f"vitals[{index}]", entry)
+        state["vitals"].append({"at": when, **values})
 
 
 def _where(kept: tuple[str, Any, Entry, str]) -> str:
@@ -165,7 +239,7 @@ def _where(kept: tuple[str, Any, Entry, str]) -> str:
 
 
 def _keep_latest(
-    latest: dict[str, tuple[str, Any, Entry, str]],
+    latest: Latest,
     key: str,
     when: str,
     value: Any,
@@ -258,20 +332,34 @@ def _vital(
     when: str,
     vitals: dict[str, list[dict[str, Any]]],
 ) -> None:
-    resource = entry.resource
+    """The vital signs of one Observation, into the set of vital signs taken at `when`."""
+    found = _vital_values(read, entry, owm_code, loinc)
     same_time = vitals.setdefault(when, [])
-    found: list[tuple[str, Any, str]] = []
+    for name, given, element in found:
+        value = _measured(read, entry, name, given, element) if name in codes.VITALS else given
+        if value is None:
+            continue
+        record = next((r for r in same_time if name not in r), None)
+        if record is None:  # a second value at the same time: a second set (section 8)
+            record = {"_sources": {}, "_entries": []}
+            same_time.append(record)
+        record[name] = value
+        record["_sources"][name] = f"{entry.label} {element}"
+        record["_entries"].append(entry)
+
+
+def _vital_values(
+    read: Reader, entry: Entry, owm_code: str | None, loinc: str | None
+) -> list[tuple[str, Any, str]]:
+    """(name, value as given, element) of each vital sign the Observation holds."""
+    resource = entry.resource
     if owm_code == "supplemental-oxygen":
         if not isinstance(resource.get("valueBoolean"), bool):
             read.problem(entry, "value[x]", "allowed: valueBoolean (on supplemental oxygen)")
-            return
-        found.append(("oxygen", resource["valueBoolean"], "valueBoolean"))
-    elif loinc == codes.CONSCIOUSNESS_LOINC[0]:
-        answer = resource.get("valueCodeableConcept")
-        level = code_in(answer, SYSTEM.consciousness)
-        if level is None:
-            snomed = code_in(answer, SNOMED)
-            level = codes.CONSCIOUSNESS_FROM_SNOMED.get(str(snomed))
+            return []
+        return [("oxygen", resource["valueBoolean"], "valueBoolean")]
+    if loinc == codes.CONSCIOUSNESS_LOINC[0]:
+        level = _consciousness(resource.get("valueCodeableConcept"))
         if level is None:
             read.problem(
                 entry,
@@ -279,35 +367,37 @@ def _vital(
                 f"no level of consciousness; allowed: a code of {SYSTEM.consciousness} or SNOMED CT "
                 + ", ".join(codes.CONSCIOUSNESS_FROM_SNOMED),
             )
-            return
-        found.append(("consciousness", level, "valueCodeableConcept"))
-    elif loinc == codes.BLOOD_PRESSURE_PANEL:
-        for number, component in enumerate(resource.get("component", [])):
-            if code_in(component.get("code"), LOINC) == codes.VITALS["systolic_bp"][0]:
-                found.append(
-                    ("systolic_bp", component.get("valueQuantity"), f"component[{number}]")
-                )
-    else:
-        for name, (code, _, _unit) in codes.VITALS.items():
-            if loinc == code or (name == "spo2" and loinc in codes.SPO2_CODES):
-                found.append((name, resource.get("valueQuantity"), "valueQuantity"))
-    for name, value, element in found:
-        if name in codes.VITALS:
-            unit = codes.VITALS[name][2]
-            measured = quantity_of(read, entry, element, value, [unit])
-            if measured is None:
-                continue
-            if name in _WHOLE:
-                if measured != measured.to_integral_value():
-                    read.problem(entry, element, f"{measured} is not a whole number")
-                    continue
-                value = int(measured)
-            else:
-                value = str(measured)
-        record = next((r for r in same_time if name not in r), None)
-        if record is None:
-            record = {"_sources": {}, "_entries": []}
-            same_time.append(record)
-        record[name] = value
-        record["_sources"][name] = f"{entry.label} {element}"
-        record["_entries"].append(entry)
+            return []
+        return [("consciousness", level, "valueCodeableConcept")]
+    if loinc == codes.BLOOD_PRESSURE_PANEL:
+        return [
+            ("systolic_bp", component.get("valueQuantity"), f"component[{number}]")
+            for number, component in enumerate(resource.get("component", []))
+            if code_in(component.get("code"), LOINC) == codes.VITALS["systolic_bp"][0]
+        ]
+    return [
+        (name, resource.get("valueQuantity"), "valueQuantity")
+        for name, (code, _, _unit) in codes.VITALS.items()
+        if loinc == code or (name == "spo2" and loinc in codes.SPO2_CODES)
+    ]
+
+
+def _consciousness(answer: Any) -> str | None:
+    """The level of consciousness in owm's code system, or from its SNOMED CT code."""
+    level = code_in(answer, SYSTEM.consciousness)
+    if level is None:
+        level = codes.CONSCIOUSNESS_FROM_SNOMED.get(str(code_in(answer, SNOMED)))
+    return level
+
+
+def _measured(read: Reader, entry: Entry, name: str, given: Any, element: str) -> Any:
+    """A measured vital sign in its unit (whole numbers where the chart has them), or None."""
+    measured = quantity_of(read, entry, element, given, [codes.VITALS[name][2]])
+    if measured is None:
+        return None
+    if name not in _WHOLE:
+        return str(measured)
+    if measured != measured.to_integral_value():
+        read.problem(entry, element, f"{measured} is not a whole number")
+        return None
+    return int(measured)

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from owm.fhir.codes import UCUM
+from owm.fhir.terms import Terminology
 
 __all__ = [
     "ACTIVE_CLINICAL",
@@ -79,6 +80,8 @@ class RecordSource:
 
 @dataclass
 class Reader:
+    terms: Terminology
+    """The terminology medicines and conditions are read with (given by the caller)."""
     problems: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     origin: dict[str, str] = field(default_factory=dict)

@@ -55,7 +55,8 @@ from owm.service.state_builder import age_on
 from owm.store.models import FIRST_LINE_CHOICES, SETTINGS, Episode, Patient
 from owm.store.uow import UnitOfWork
 
-__all__ = ["admit", "update_patient"]
+__all__ = ["FIRST_LINE_CHOICES", "SETTINGS", "admit", "update_patient"]
+# vocab: FIRST_LINE_CHOICES and SETTINGS (the values admit() accepts) come from the store
 
 _UNSET: Any = object()
 

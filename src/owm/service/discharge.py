@@ -21,7 +21,8 @@ from owm.service.results import DischargeView, view
 from owm.store.models import MOUD_REFERRALS, Discharge
 from owm.store.uow import UnitOfWork
 
-__all__ = ["discharge"]
+__all__ = ["MOUD_REFERRALS", "discharge"]
+# vocab: MOUD_REFERRALS (the values discharge() accepts) comes from the store
 
 
 def discharge(

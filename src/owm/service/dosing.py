@@ -62,7 +62,7 @@ from owm.store.models import Administration, Episode, Hold, RecommendationLog
 from owm.store.types import mg_to_ug
 from owm.store.uow import UnitOfWork
 
-__all__ = ["ROUTES", "give_dose", "hold_dose", "record_administration"]
+__all__ = ["OUTCOMES", "ROUTES", "give_dose", "hold_dose", "record_administration"]
 
 BLOCKING_ACTIONS = ("emergency", "contraindicated", "hold", "escalate", "not-indicated")
 

@@ -4,7 +4,9 @@ An adapter maps them once: `InputError` -> HTTP 422 / CLI exit 2 (bad input: the
 field, the value and what is allowed; nothing was stored), `NotFound` -> 404,
 `Conflict` -> 409 (the request is valid but the record does not allow it now),
 `DoseRefused` -> 409 with the findings that refused the dose, `PermissionDenied`
--> 403, `AuthenticationFailed` -> 401.
+-> 403, `AuthenticationFailed` -> 401. The clinical core's `StateError` never
+leaves the service layer as it is: `input_error_from_state` makes it an
+`InputError` with the same field paths, values and allowed values.
 
 ```
 ServiceError
@@ -19,8 +21,12 @@ ServiceError
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from owm.clinical import StateError
 
 __all__ = [
     "AuthenticationFailed",
@@ -31,6 +37,7 @@ __all__ = [
     "PermissionDenied",
     "Problem",
     "ServiceError",
+    "input_error_from_state",
 ]
 
 
@@ -138,3 +145,20 @@ class PermissionDenied(ServiceError):
 
 class AuthenticationFailed(ServiceError):
     """Wrong username/password, unknown or expired or revoked token, or an inactive user."""
+
+
+_STATE_PROBLEM = re.compile(r"^(?P<field>[^:]+): (?P<message>.*?)(?: \(got (?P<value>.*)\))?$")
+"""One line of a StateError: "path: what is wrong; allowed: ... (got value)"."""
+
+
+def input_error_from_state(error: StateError) -> InputError:
+    """The clinical core's StateError as an InputError: one problem per line, each with the
+    field path, the value given (when the line names it) and the line's own words."""
+    problems = []
+    for line in error.problems or [str(error)]:
+        match = _STATE_PROBLEM.match(line)
+        if match is None:
+            problems.append(Problem("(state)", None, line))
+        else:
+            problems.append(Problem(match["field"], match["value"], match["message"]))
+    return InputError.of(problems)

@@ -474,58 +474,7 @@ def _records(writer: _Writer, result: ImportResult, drug: str) -> None:
             columns,
             compared=("last_drink_at", "breath_alcohol_mg_l"),
         )
-    if alcohol.get("none_reported") is True:
-        found = sources["alcohol.none_reported"]
-        ids, labels = found.identities, found.labels
-        writer.store(
-            Alcohol,
-            "alcohol",
-            _key("alcohol", ids, "none_reported"),
-            labels,
-            ids,
-            {
-                "at": writer.clinical_time(str(found.at), labels),
-                "last_drink_at": None,
-                "breath_alcohol_mg_l": None,
-                "none_reported": True,
-            },
-            compared=("none_reported",),
-        )
-    for index, record in enumerate(document.get("holds", [])):
-        ids, labels = source(f"holds[{index}]")
-        writer.store(
-            Hold,
-            "dose_hold",
-            _key("dose_hold", ids),
-            labels,
-            ids,
-            {
-                "at": writer.clinical_time(record["at"], labels),
-                "drug": drug,
-                "reason": record["reason"],
-                "finding_codes": [],
-                "recommendation_id": None,
-            },
-            compared=("at", "reason"),
-        )
-    for index, record in enumerate(document.get("unmapped", [])):
-        ids, labels = source(f"unmapped[{index}]")
-        writer.store(
-            UnmappedRecord,
-            "unmapped_record",
-            _key("unmapped_record", ids, record["text"]),
-            labels,
-            ids,
-            {
-                # The record stood before the episode: it counts from admission on.
-                "at": writer.episode.admitted_at,
-                "kind": record["kind"],
-                "text": record["text"],
-                "code": record.get("code"),
-                "system": record.get("system"),
-            },
-            compared=("kind", "text", "code", "system"),
-        )
+    _revision_2_records(writer, document, sources, drug)
     for index, record in enumerate(document.get("medications", [])):
         ids, labels = source(f"medications[{index}]")
         changed = record.get("changed_at")
@@ -598,6 +547,65 @@ def _records(writer: _Writer, result: ImportResult, drug: str) -> None:
         )
 
 
+def _revision_2_records(
+    writer: _Writer, document: dict[str, Any], sources: Mapping[str, Any], drug: str
+) -> None:
+    """The records revision 2 of the clinical spec added: the patient's report of no drink,
+    nurses' holds and what the Bundle held that owm could not map (kept so it escalates)."""
+    if document.get("alcohol", {}).get("none_reported") is True:
+        found = sources["alcohol.none_reported"]
+        ids, labels = found.identities, found.labels
+        writer.store(
+            Alcohol,
+            "alcohol",
+            _key("alcohol", ids, "none_reported"),
+            labels,
+            ids,
+            {
+                "at": writer.clinical_time(str(found.at), labels),
+                "last_drink_at": None,
+                "breath_alcohol_mg_l": None,
+                "none_reported": True,
+            },
+            compared=("none_reported",),
+        )
+    for index, record in enumerate(document.get("holds", [])):
+        ids, labels = sources[f"holds[{index}]"].identities, sources[f"holds[{index}]"].labels
+        writer.store(
+            Hold,
+            "dose_hold",
+            _key("dose_hold", ids),
+            labels,
+            ids,
+            {
+                "at": writer.clinical_time(record["at"], labels),
+                "drug": drug,
+                "reason": record["reason"],
+                "finding_codes": [],
+                "recommendation_id": None,
+            },
+            compared=("at", "reason"),
+        )
+    for index, record in enumerate(document.get("unmapped", [])):
+        ids, labels = sources[f"unmapped[{index}]"].identities, sources[f"unmapped[{index}]"].labels
+        writer.store(
+            UnmappedRecord,
+            "unmapped_record",
+            _key("unmapped_record", ids, record["text"]),
+            labels,
+            ids,
+            {
+                # The record stood before the episode: it counts from admission on.
+                "at": writer.episode.admitted_at,
+                "kind": record["kind"],
+                "text": record["text"],
+                "code": record.get("code"),
+                "system": record.get("system"),
+            },
+            compared=("kind", "text", "code", "system"),
+        )
+
+
 def import_fhir_bundle(
     uow: UnitOfWork,
     actor: Actor,
@@ -617,6 +625,7 @@ def import_fhir_bundle(
     """
     from owm.fhir import BundleError, import_bundle
     from owm.fhir.identity import medical_record_number, patient_name
+    from owm.terminology import TERMINOLOGY
 
     with uow:
         acting = begin(uow, actor, Permission.ADMIT)
@@ -629,6 +638,7 @@ def import_fhir_bundle(
             result = import_bundle(
                 bundle,
                 protocol,
+                terminology=TERMINOLOGY,
                 at=None if timestamp else iso(now.replace(microsecond=0)),
                 timezone=ward.timezone,
             )

@@ -49,7 +49,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+    def process_result_value(
+        self,
+        value: datetime | None,
+        dialect: Dialect,  # noqa: ARG002 (TypeDecorator's signature)
+    ) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -63,12 +67,20 @@ class Micrograms(TypeDecorator[Decimal]):
     impl = BigInteger
     cache_ok = True
 
-    def process_bind_param(self, value: Any, dialect: Dialect) -> int | None:
+    def process_bind_param(
+        self,
+        value: Any,
+        dialect: Dialect,  # noqa: ARG002 (TypeDecorator's signature)
+    ) -> int | None:
         if value is None:
             return None
         return mg_to_ug(Decimal(value))
 
-    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+    def process_result_value(
+        self,
+        value: Any,
+        dialect: Dialect,  # noqa: ARG002 (TypeDecorator's signature)
+    ) -> Decimal | None:
         if value is None:
             return None
         return ug_to_mg(int(value))

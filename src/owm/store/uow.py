@@ -3,7 +3,7 @@
 Every service function reads `with uow: ... uow.commit()` (cosmicpython,
 chapter 6): leaving the block without `commit()` (an error, an early return)
 rolls everything back, so nothing is half-written. A write transaction on SQLite
-opens with `BEGIN IMMEDIATE` (see `owm.config`), which serialises writers before
+opens with `BEGIN IMMEDIATE` (see `owm.store.engine`), which serialises writers before
 they read anything; `uow.read()` opens a deferred transaction for pure reads,
 which never waits for writers.
 
@@ -21,7 +21,7 @@ from typing import Self
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from owm.config import BEGIN_MODE_OPTION
+from owm.store.engine import BEGIN_MODE_OPTION
 
 __all__ = ["Clock", "FixedClock", "UnitOfWork", "session_factory", "system_clock"]
 

@@ -23,16 +23,24 @@ documents in `owm.web.docs`):
   allowed, status 422 (`errors` in the context: field name -> Problem).
 
 `install(app)` mounts the static files and every page router on the application
-made by `owm.api.app.create_app`.
+made by `owm.http.app.create_app`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from fastapi import FastAPI
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from owm.web.board import refresh_seconds_from_env
+from owm.web.pages import (
+    NotSignedIn,
+    PageCsrfFailed,
+    not_signed_in_response,
+    page_csrf_failed_response,
+)
+from owm.web.routes import routers
 
 __all__ = ["STATIC_DIR", "install"]
 
@@ -40,22 +48,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 
 def install(app: FastAPI) -> None:
-    """Mount /static and the page routers on `app`.
-
-    Imports happen here, not at module level: `owm.api.app` imports this function,
-    and the pages import the API's session machinery.
-    """
-    from fastapi.staticfiles import StaticFiles
-
-    from owm.web.board import refresh_seconds_from_env
-    from owm.web.pages import (
-        NotSignedIn,
-        PageCsrfFailed,
-        not_signed_in_response,
-        page_csrf_failed_response,
-    )
-    from owm.web.routes import routers
-
+    """Mount /static and the page routers on `app`."""
     app.state.board_refresh_seconds = refresh_seconds_from_env()
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -1,9 +1,9 @@
 """Signing in and out of the ward pages: `GET /login`, `POST /login`, `POST /logout`.
 
-The same machinery as the REST API (`owm.api.auth`): the login rate limit, the
+The same machinery as the REST API (`owm.http.signin`): the login rate limit, the
 password check and audit of the service layer, a session that is a revocable API
 token inside a signed cookie. The sign-in form is protected by a double-submit
-CSRF token (`owm_csrf` cookie = form field, see `owm.api.csrf`), so another site
+CSRF token (`owm_csrf` cookie = form field, see `owm.http.csrf`), so another site
 cannot sign a browser in as someone else. `next` only ever sends the browser to
 a path of this server.
 """
@@ -16,12 +16,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from owm.api.auth import end_session, sign_in, start_session
-from owm.api.csrf import CSRF_COOKIE, set_csrf_cookie
-from owm.api.deps import CheckedSession, ClientAddress, OptionalUser, RuntimeDep
-from owm.api.errors import TooManyAttempts, Unauthorized
-from owm.api.runtime import Runtime
-from owm.api.sessions import new_csrf_token
+from owm.http.csrf import CSRF_COOKIE, set_csrf_cookie
+from owm.http.deps import CheckedSession, ClientAddress, OptionalUser, RuntimeDep
+from owm.http.errors import TooManyAttempts, Unauthorized
+from owm.http.runtime import Runtime
+from owm.http.sessions import new_csrf_token
+from owm.http.signin import end_session, sign_in, start_session
 from owm.web.pages import page
 
 __all__ = ["router", "safe_next"]

@@ -25,7 +25,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from owm.api.deps import RuntimeDep
+from owm.http.deps import RuntimeDep
 from owm.service.errors import ServiceError
 from owm.service.handoff import (
     GROUP_ORDER,

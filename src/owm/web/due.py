@@ -28,11 +28,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from owm.api.deps import RuntimeDep
 from owm.clinical import Recommendation
 from owm.clinical.untreated import Untreated, counts
 from owm.clinical.untreated import time_since_last_dose as since_last_dose
 from owm.clinical.untreated import untreated_withdrawal as untreated_clock
+from owm.http.deps import RuntimeDep
 from owm.service.assignments import current_assignments
 from owm.service.errors import ServiceError
 from owm.service.handoff import handoff_report

@@ -22,7 +22,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from owm.api.deps import ClientAddress, RuntimeDep
+from owm.http.deps import ClientAddress, RuntimeDep
 from owm.service.errors import InputError
 from owm.service.rating_kiosk import (
     KioskPage,

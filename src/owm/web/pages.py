@@ -29,10 +29,10 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from owm.api.csrf import SAFE_METHODS, check_csrf
-from owm.api.errors import CsrfFailed
-from owm.api.runtime import Runtime
-from owm.api.sessions import SESSION_COOKIE
+from owm.http.csrf import SAFE_METHODS, check_csrf
+from owm.http.errors import CsrfFailed
+from owm.http.runtime import Runtime
+from owm.http.sessions import SESSION_COOKIE
 from owm.service.actor import Actor
 from owm.service.errors import AuthenticationFailed
 from owm.service.results import WardView
@@ -175,7 +175,7 @@ def _chosen_ward(request: Request, wards: list[WardView]) -> WardView | None:
 async def require_page_user(request: Request) -> PageUser:
     """The signed-in person, or `NotSignedIn` (answered with a redirect to /login).
 
-    The same session as the REST API (`owm.api.sessions`): the signed cookie's
+    The same session as the REST API (`owm.http.sessions`): the signed cookie's
     token is checked in the database on every request, so signing out or a
     deactivated user ends the session at once. A change (POST) must present the
     session's CSRF token (`csrf_token` form field or X-CSRF-Token header), else 403.

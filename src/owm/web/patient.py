@@ -26,14 +26,14 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from owm.api.deps import RuntimeDep
-from owm.api.runtime import Runtime
 from owm.clinical import Protocol, Recommendation, vocab
 from owm.clinical.explain import alcohol_window_hours, what_would_change
 from owm.clinical.instruments import COWS, OOWS, POSS, RASS, SOWS
 from owm.clinical.pk import Model
 from owm.clinical.readings import news2_of, spo2_scale_for
 from owm.clinical.state import MEDICATION_CLASSES, SIDE_EFFECTS, SYMPTOMS
+from owm.http.deps import RuntimeDep
+from owm.http.runtime import Runtime
 from owm.service.acknowledgements import acknowledge_finding
 from owm.service.alcohol import record_alcohol
 from owm.service.assessments import record_assessment
@@ -104,8 +104,6 @@ _DONE = {
     "hold": "Dose held, with the reason.",
     "acknowledge": "Acknowledgement recorded.",
 }
-_CONSCIOUSNESS = vocab.CONSCIOUSNESS
-_OUTCOMES = vocab.OUTCOMES
 CHART_HOURS_BACK = 72
 CHART_HOURS_AHEAD = 12
 
@@ -268,8 +266,8 @@ def _context(
         "symptom_codes": SYMPTOMS,
         "side_effect_codes": SIDE_EFFECTS,
         "medication_classes": MEDICATION_CLASSES,
-        "consciousness_levels": _CONSCIOUSNESS,
-        "outcomes": _OUTCOMES,
+        "consciousness_levels": vocab.CONSCIOUSNESS,
+        "outcomes": vocab.OUTCOMES,
         "keys": keys,
         "form": state,
         "notice": notice,

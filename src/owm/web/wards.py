@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from owm.api.deps import UowDep
+from owm.http.deps import UowDep
 from owm.service.errors import InputError, PermissionDenied, ServiceError
 from owm.service.permissions import Permission, allowed
 from owm.service.wards import MAX_CONTACT, list_wards, set_ward_contact

@@ -26,8 +26,8 @@ with warnings.catch_warnings():
 
 __all__ = ["PASSWORD", "ROLES", "Api", "TestClient", "make_settings"]
 
-from owm.api.app import create_app
-from owm.api.settings import ApiSettings
+from owm.http.app import create_app
+from owm.http.settings import ApiSettings
 from owm.service import users
 from owm.service.actor import Actor
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from owm.api.app import create_app
-from owm.api.ratelimit import LoginLimiter
+from owm.http.app import create_app
+from owm.http.ratelimit import LoginLimiter
 from owm.service import users
 
 from ..helpers import GOOD_VITALS

@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from owm.api.errors import state_items
 from owm.clinical import StateError, default_protocol, parse_state
+from owm.http.errors import problem_items
+from owm.service.errors import input_error_from_state
 
 from .conftest import Api
 
@@ -59,7 +60,7 @@ def test_a_conflict_is_409_with_its_reason(api: Api) -> None:
     assert "already exists" in first.json()["detail"]
 
 
-def test_the_cores_state_errors_become_the_same_422_items() -> None:
+def test_the_cores_state_errors_become_input_errors_and_the_same_422_items() -> None:
     with pytest.raises(StateError) as error:
         parse_state(
             {
@@ -73,8 +74,10 @@ def test_the_cores_state_errors_become_the_same_422_items() -> None:
             },
             default_protocol(),
         )
-    items = state_items(error.value)
+    items = problem_items(input_error_from_state(error.value))
     assert items
     assert {"loc", "field", "value", "message", "allowed"} == set(items[0])
     assert items[0]["field"].startswith("vitals[0]")
     assert items[0]["loc"][:3] == ["body", "vitals", 0]
+    assert items[0]["allowed"] == "0 to 300"
+    assert "400" in items[0]["message"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from owm.cli import app
+from owm.cli.app import app
 
 from .conftest import Api
 

@@ -6,8 +6,8 @@ import threading
 import time
 from pathlib import Path
 
-from owm.api.write_gate import GatedUnitOfWork, WriteGate
-from owm.config import make_engine
+from owm.http.write_gate import GatedUnitOfWork, WriteGate
+from owm.store.engine import make_engine
 from owm.store.uow import session_factory, system_clock
 
 

@@ -284,7 +284,9 @@ def vignette_checked_in_part() -> None:
 
 @hazard("H29")
 def same_time_records() -> None:
-    _action("emergency", "overdose-suspected", sedation=[poss(ago(m=30), "S"), poss(ago(m=30), "4")])
+    _action(
+        "emergency", "overdose-suspected", sedation=[poss(ago(m=30), "S"), poss(ago(m=30), "4")]
+    )
     _action(
         "emergency",
         "overdose-suspected",
@@ -347,9 +349,10 @@ def misclassified_medicines() -> None:
 def unmapped_records() -> None:
     from owm.fhir.export import export_state
     from owm.fhir.importer import import_bundle
+    from owm.terminology import TERMINOLOGY
 
     protocol = default_protocol()
-    bundle = export_state(parse_state(BASE, protocol))
+    bundle = export_state(parse_state(BASE, protocol), terminology=TERMINOLOGY)
     patient = next(
         e["resource"]["id"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"
     )
@@ -369,15 +372,18 @@ def unmapped_records() -> None:
                 },
                 "code": {
                     "coding": [
-                        {"system": "http://snomed.info/sct", "code": "999999001",
-                         "display": "Central sleep apnoea syndrome, unusual form"}
+                        {
+                            "system": "http://snomed.info/sct",
+                            "code": "999999001",
+                            "display": "Central sleep apnoea syndrome, unusual form",
+                        }
                     ]
                 },
                 "subject": {"reference": f"Patient/{patient}"},
             },
         }
     )
-    state = import_bundle(bundle, protocol).state
+    state = import_bundle(bundle, protocol, terminology=TERMINOLOGY).state
     answer = evaluate(state, protocol)
     assert answer.action == "escalate"
     finding = answer.finding("unmapped-record")
@@ -386,18 +392,30 @@ def unmapped_records() -> None:
 
 @hazard("H35")
 def no_dose_wording() -> None:
-    emergency = _action("emergency", None, sedation=[poss(ago(m=10), "4")],
-                        administrations=[dose(ago(h=2))])
+    emergency = _action(
+        "emergency", None, sedation=[poss(ago(m=10), "4")], administrations=[dose(ago(h=2))]
+    )
     assert emergency.companions == () and "counselling" not in emergency.codes
     assert emergency.next_dose_not_before is None and not emergency.shows_next_dose
-    contra = _action("contraindicated", None, alcohol={"last_drink_at": ago(h=2)},
-                     administrations=[dose(ago(h=2))])
+    contra = _action(
+        "contraindicated",
+        None,
+        alcohol={"last_drink_at": ago(h=2)},
+        administrations=[dose(ago(h=2))],
+    )
     assert contra.next_dose_not_before is None and not contra.shows_remaining
-    over = _action("hold", "daily-limit",
-                   administrations=[dose(ago(h=20), "2"), dose(ago(h=14), "2"), dose(ago(h=7), "1")])
+    over = _action(
+        "hold",
+        "daily-limit",
+        administrations=[dose(ago(h=20), "2"), dose(ago(h=14), "2"), dose(ago(h=7), "1")],
+    )
     assert over.remaining_24h_mg == 0
-    night = _action("give", "night-dose", at="2026-11-25T23:00:00Z",
-                    patient={"conditions": ["mild-liver-disease"]})
+    night = _action(
+        "give",
+        "night-dose",
+        at="2026-11-25T23:00:00Z",
+        patient={"conditions": ["mild-liver-disease"]},
+    )
     finding = night.finding("night-dose")
     assert finding is not None and "reduced to 0.5 mg" in finding.message
 
@@ -440,8 +458,9 @@ def respiratory_and_other_risks() -> None:
         vitals=[vitals(ago(m=10), respiratory_rate=10)],
         acknowledgements=[ack("opioid-benzodiazepine", ago(h=1))],
     )
-    emergency = _action("emergency", None, patient={"conditions": ["epilepsy"]},
-                        sedation=[poss(ago(m=5), "4")])
+    emergency = _action(
+        "emergency", None, patient={"conditions": ["epilepsy"]}, sedation=[poss(ago(m=5), "4")]
+    )
     assert any("Do NOT give flumazenil" in line for line in emergency.checklist)
 
 

@@ -60,7 +60,7 @@ __all__ = [
     "vitals",
 ]
 
-VIGNETTES = Path(__file__).resolve().parents[3].parent / "shared" / "vignettes"
+VIGNETTES = Path(__file__).resolve().parents[2] / "data" / "vignettes"
 BASE_FILE = VIGNETTES / "01-base-give.json"
 
 

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from owm.cli import app
+from owm.cli.app import app
 from owm.clinical import StateError, default_protocol
 from owm.clinical.acknowledgements import is_acknowledged
 

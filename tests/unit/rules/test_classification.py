@@ -87,8 +87,12 @@ def test_the_mismatch_names_both_classes() -> None:
 
 def test_unmapped_records_escalate_and_are_named() -> None:
     unmapped = [
-        {"kind": "condition", "text": "Condition/7: 'Obstructive sleep apnea'", "code": "78275009",
-         "system": "http://snomed.info/sct"},
+        {
+            "kind": "condition",
+            "text": "Condition/7: 'Obstructive sleep apnea'",
+            "code": "78275009",
+            "system": "http://snomed.info/sct",
+        },
         {"kind": "allergy", "text": "AllergyIntolerance/2: 'Latex'"},
     ]
     assert codes(classification.unmapped_record, unmapped=unmapped) == ["unmapped-record"]

@@ -71,7 +71,9 @@ def test_no_patient_details_holds_the_dose() -> None:
         pytest.param({"sex": "female", "age_years": 56, "pregnant": None}, False, id="female 56"),
         pytest.param({"sex": "female", "age_years": 34, "pregnant": False}, False, id="recorded"),
         pytest.param({"sex": "male", "age_years": 34, "pregnant": None}, False, id="male 34"),
-        pytest.param({"sex": "unknown", "age_years": 34, "pregnant": None}, False, id="sex unknown"),
+        pytest.param(
+            {"sex": "unknown", "age_years": 34, "pregnant": None}, False, id="sex unknown"
+        ),
     ],
 )
 def test_pregnancy_unknown(patient: dict[str, Any], fires: bool) -> None:

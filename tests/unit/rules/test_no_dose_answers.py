@@ -28,7 +28,9 @@ def test_a_contraindication_gives_no_next_dose_time() -> None:
 
 
 def test_remaining_is_never_below_zero_and_daily_limit_says_by_how_much() -> None:
-    answer = decide(administrations=[dose(ago(h=20), "2"), dose(ago(h=14), "2"), dose(ago(h=7), "1")])
+    answer = decide(
+        administrations=[dose(ago(h=20), "2"), dose(ago(h=14), "2"), dose(ago(h=7), "1")]
+    )
     assert answer.action == "hold"
     assert answer.remaining_24h_mg == Decimal(0)
     finding = answer.finding("daily-limit")

@@ -42,9 +42,7 @@ def test_the_most_severe_poss_at_one_moment_counts(
         pytest.param(["0", "-2"], "hold", "oversedation", id="RASS 0 and -2"),
     ],
 )
-def test_the_lowest_rass_counts_for_sedation(
-    levels: list[str], action: str, code: str
-) -> None:
+def test_the_lowest_rass_counts_for_sedation(levels: list[str], action: str, code: str) -> None:
     answer = decide(sedation=[rass(ago(m=30), level) for level in levels])
     assert answer.action == action
     assert code in answer.codes

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from owm.api.deps import CurrentUser, UowDep, requires
 from owm.api.routes._common import CREATED, created_or_replayed
 from owm.api.schemas.common import RecordId
 from owm.api.schemas.governance import (
@@ -18,6 +17,7 @@ from owm.api.schemas.governance import (
     EscalationContactIn,
     EscalationContactOut,
 )
+from owm.http.deps import CurrentUser, UowDep, requires
 from owm.service import acknowledgements
 from owm.service.permissions import Permission
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from owm.api.deps import CurrentUser, UowDep, requires
 from owm.api.routes._common import CREATED, created_or_replayed
 from owm.api.schemas.common import RecordId
 from owm.api.schemas.dosing import (
@@ -22,6 +21,7 @@ from owm.api.schemas.dosing import (
     DoseRefusedOut,
     GiveIn,
 )
+from owm.http.deps import CurrentUser, UowDep, requires
 from owm.service import dosing
 from owm.service.permissions import Permission
 

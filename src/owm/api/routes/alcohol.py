@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from owm.api.deps import CurrentUser, UowDep, requires
 from owm.api.routes._common import CREATED, created_or_replayed
 from owm.api.schemas.common import RecordId
 from owm.api.schemas.records import AlcoholIn, AlcoholOut
+from owm.http.deps import CurrentUser, UowDep, requires
 from owm.service.alcohol import record_alcohol
 from owm.service.permissions import Permission
 

@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from owm.api.deps import CurrentUser, UowDep, requires
 from owm.api.schemas.common import MAX_ID
 from owm.api.schemas.governance import AuditEntryOut, AuditVerifyOut
+from owm.http.deps import CurrentUser, UowDep, requires
 from owm.service import queries
 from owm.service.audit_check import verify_audit
 from owm.service.permissions import Permission

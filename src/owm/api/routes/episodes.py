@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from owm.api.deps import CurrentUser, UowDep, requires
 from owm.api.schemas.common import RecordId
 from owm.api.schemas.episodes import EpisodeRecordOut
 from owm.api.schemas.governance import RecommendationLogOut
 from owm.api.schemas.patients import EpisodeOut
+from owm.http.deps import CurrentUser, UowDep, requires
 from owm.service import queries
 from owm.service.permissions import Permission
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from owm.api.deps import CurrentUser, UowDep, requires
 from owm.api.routes._common import CREATED, created_or_replayed
 from owm.api.schemas.common import RecordId
 from owm.api.schemas.dosing import HoldIn, HoldResultOut
+from owm.http.deps import CurrentUser, UowDep, requires
 from owm.service import dosing
 from owm.service.permissions import Permission
 

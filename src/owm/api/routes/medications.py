@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from owm.api.deps import CurrentUser, UowDep, requires
 from owm.api.routes._common import CREATED, created_or_replayed
 from owm.api.schemas.common import RecordId
 from owm.api.schemas.medications import (
@@ -13,6 +12,7 @@ from owm.api.schemas.medications import (
     MedicationOut,
     MedicationStopIn,
 )
+from owm.http.deps import CurrentUser, UowDep, requires
 from owm.service import medications
 from owm.service.permissions import Permission
 

@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 
-from owm.api.deps import CurrentUser, UowDep, requires
 from owm.api.schemas.common import MAX_ID, RecordId
 from owm.api.schemas.patients import (
     AdmissionIn,
@@ -16,6 +15,7 @@ from owm.api.schemas.patients import (
     PatientSummaryOut,
     PatientUpdateIn,
 )
+from owm.http.deps import CurrentUser, UowDep, requires
 from owm.service import admission, queries
 from owm.service.permissions import Permission
 

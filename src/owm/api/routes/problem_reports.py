@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, status
 
-from owm.api.deps import CurrentUser, UowDep, requires
 from owm.api.schemas.common import RecordId
 from owm.api.schemas.governance import ProblemCloseIn, ProblemReportIn, ProblemReportOut
+from owm.http.deps import CurrentUser, UowDep, requires
 from owm.service import feedback
 from owm.service.permissions import Permission
 

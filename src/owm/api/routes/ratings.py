@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from owm.api.deps import CurrentUser, UowDep, requires
 from owm.api.schemas.common import RecordId
 from owm.api.schemas.governance import RatingIn, RatingOut
+from owm.http.deps import CurrentUser, UowDep, requires
 from owm.service import feedback
 from owm.service.permissions import Permission
 

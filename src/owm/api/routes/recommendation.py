@@ -12,8 +12,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import Field
 
-from owm.api.deps import CurrentUser, UowDep, requires
 from owm.api.schemas.common import Output, RecordId
+from owm.http.deps import CurrentUser, UowDep, requires
 from owm.service.permissions import Permission
 from owm.service.recommendation import get_recommendation
 

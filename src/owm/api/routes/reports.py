@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from owm.api.deps import CurrentUser, UowDep, requires
 from owm.api.schemas.governance import OverridesReportOut
+from owm.http.deps import CurrentUser, UowDep, requires
 from owm.service.overrides_report import MAX_DAYS, overrides_report
 from owm.service.permissions import Permission
 

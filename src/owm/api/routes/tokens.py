@@ -11,10 +11,10 @@ from datetime import timedelta
 
 from fastapi import APIRouter, status
 
-from owm.api.auth import issue_api_token, sign_in
-from owm.api.deps import ClientAddress, CurrentUser, RuntimeDep, UowDep
 from owm.api.schemas.common import RecordId
 from owm.api.schemas.users import IssuedTokenOut, TokenOut, TokenRequest
+from owm.http.deps import ClientAddress, CurrentUser, RuntimeDep, UowDep
+from owm.http.signin import issue_api_token, sign_in
 from owm.service import users
 
 __all__ = ["router"]

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from fastapi import APIRouter, status
 
-from owm.api.deps import CurrentUser, UowDep, requires
 from owm.api.schemas.common import RecordId
 from owm.api.schemas.users import IssuedTokenOut, PasswordIn, TokenIn, TokenOut, UserIn, UserOut
+from owm.http.deps import CurrentUser, UowDep, requires
 from owm.service import users
 from owm.service.permissions import Permission
 

@@ -7,8 +7,8 @@ from dataclasses import asdict
 
 from fastapi import APIRouter
 
-from owm.api.deps import CurrentUser, UowDep, requires
 from owm.api.schemas.governance import VoidIn, VoidOut
+from owm.http.deps import CurrentUser, UowDep, requires
 from owm.service import voiding
 from owm.service.permissions import Permission
 

@@ -18,8 +18,8 @@ from owm.api.schemas.common import (
     ShortText,
     codes,
 )
+from owm.service.discharge import MOUD_REFERRALS
 from owm.service.voiding import VOIDABLE
-from owm.store.models import MOUD_REFERRALS
 
 __all__ = [
     "AcknowledgementIn",

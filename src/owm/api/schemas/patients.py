@@ -11,7 +11,7 @@ from pydantic import AwareDatetime, Field, StrictBool, StrictInt
 from owm.api.schemas.common import BodyId, DecimalIn, Input, LongText, Output, ShortText, codes
 from owm.clinical import vocab
 from owm.clinical.state import ALLERGIES, CONDITIONS, HISTORY
-from owm.store.models import FIRST_LINE_CHOICES, SETTINGS
+from owm.service.admission import FIRST_LINE_CHOICES, SETTINGS
 
 __all__ = [
     "AdmissionIn",

@@ -2,7 +2,7 @@
 
 `owm.store.migrate.migrate(url)` passes the URL in the Alembic config; run by hand
 (`alembic -c ...`) without one, `OWM_DATABASE_URL` (or the default SQLite file) is
-used. The engine is owm's own (`owm.config.make_engine`), so SQLite runs with the
+used. The engine is owm's own (`owm.store.engine.make_engine`), so SQLite runs with the
 same pragmas and an immediate transaction, and migrations from two processes
 starting at once are serialised: SQLite's write lock, PostgreSQL's advisory lock.
 """
@@ -15,7 +15,7 @@ from alembic import context
 from sqlalchemy import text
 from sqlalchemy.types import TypeDecorator
 
-from owm.config import is_sqlite, make_engine, settings_from_env
+from owm.store.engine import is_sqlite, make_engine, settings_from_env
 from owm.store.models import Base
 
 MIGRATION_LOCK = 0x6F776D  # "owm": advisory lock key for migrations on PostgreSQL
@@ -24,7 +24,11 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
+def render_item(
+    type_: str,
+    obj: Any,
+    autogen_context: Any,  # noqa: ARG001 (Alembic's render_item signature)
+) -> str | Literal[False]:
     """Write owm's column types as the plain SQLAlchemy type they store, so that a
     migration never depends on application code that may change later."""
     if type_ == "type" and isinstance(obj, TypeDecorator):

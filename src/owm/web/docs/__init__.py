@@ -18,19 +18,13 @@ Every page calls service functions (never SQL) and renders through `owm.web.page
 
 from __future__ import annotations
 
-import importlib
-
 from fastapi import APIRouter
 
-__all__ = ["MODULES", "routers"]
+from owm.web.docs import admission, discharge, downtime, governance, handoff
 
-MODULES: tuple[str, ...] = ("handoff", "downtime", "admission", "discharge", "governance")
+__all__ = ["routers"]
 
 
 def routers() -> list[APIRouter]:
     """The routers of the document pages, in order."""
-    found: list[APIRouter] = []
-    for name in MODULES:
-        module = importlib.import_module(f"owm.web.docs.{name}")
-        found.append(module.router)
-    return found
+    return [m.router for m in (handoff, downtime, admission, discharge, governance)]

@@ -23,12 +23,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from owm.api.deps import UowDep
 from owm.clinical.state import ALLERGIES, CONDITIONS, HISTORY
-from owm.service.admission import admit
+from owm.http.deps import UowDep
+from owm.service.admission import FIRST_LINE_CHOICES, SETTINGS, admit
 from owm.service.errors import InputError, ServiceError
 from owm.service.queries import get_episode, get_patient
-from owm.store.models import FIRST_LINE_CHOICES, SETTINGS
 from owm.web.docs.common import ward_context, ward_of
 from owm.web.errors import error_page, field_errors
 from owm.web.forms import FormProblems, new_key, optional_int, optional_text, text

@@ -27,15 +27,14 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from owm.api.auth import end_session
-from owm.api.deps import CurrentSession, RuntimeDep, UowDep
-from owm.service.discharge import discharge
+from owm.http.deps import CurrentSession, RuntimeDep, UowDep
+from owm.http.signin import end_session
+from owm.service.discharge import MOUD_REFERRALS, discharge
 from owm.service.errors import Conflict, InputError, ServiceError
 from owm.service.queries import episode_record
 from owm.service.rating_kiosk import KIOSK_LIFETIME, open_rating_kiosk
 from owm.service.recommendation import get_recommendation
 from owm.service.results import EpisodeRecord, WardView
-from owm.store.models import MOUD_REFERRALS
 from owm.web.docs.common import ward_context
 from owm.web.docs.patient_sheet import patient_sheet, taper_words
 from owm.web.errors import error_page, field_errors

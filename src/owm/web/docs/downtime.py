@@ -18,7 +18,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from owm.api.deps import UowDep
+from owm.http.deps import UowDep
 from owm.service.errors import NotFound, ServiceError
 from owm.service.medication_record import medication_records
 from owm.service.permissions import Permission, allowed
@@ -60,7 +60,7 @@ def downtime_pack(request: Request, user: PageUserDep, uow: UowDep) -> Response:
 
 
 @router.get("/downtime/forms/{code}", response_class=HTMLResponse)
-def downtime_form(request: Request, code: str, user: PageUserDep, uow: UowDep) -> Response:
+def downtime_form(request: Request, code: str, user: PageUserDep) -> Response:
     try:
         ward_view = ward_of(user)
         form = blank_form(code, protocol_for(ward_view.protocol_id))

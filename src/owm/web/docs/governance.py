@@ -24,7 +24,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from owm.api.deps import UowDep
+from owm.http.deps import UowDep
 from owm.service.errors import InputError, ServiceError
 from owm.service.feedback import close_problem_report, report_problem
 from owm.service.overrides_report import overrides_report

@@ -16,7 +16,7 @@ import re
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from owm.api.deps import UowDep
+from owm.http.deps import UowDep
 from owm.service.assignments import current_assignments
 from owm.service.errors import ServiceError
 from owm.service.handoff import handoff_report
