@@ -38,6 +38,7 @@ from starlette.concurrency import run_in_threadpool
 from owm.cds.config import CdsConfig, ClientConfig, is_loopback
 from owm.cds.http import http_client
 from owm.cds.replay import MemoryReplays, ReplayStore
+from owm.clinical.document import DocumentError, read_document
 
 __all__ = ["ALGORITHMS", "UNVERIFIED", "CdsClient", "ClientAuthError", "JwtVerifier"]
 
@@ -104,9 +105,9 @@ class JwtVerifier:
         if response.status_code != 200:
             raise ClientAuthError(f"the JWK Set at {url} answered {response.status_code}")
         try:
-            document = response.json()
-        except ValueError:
-            raise ClientAuthError(f"the JWK Set at {url} is not JSON") from None
+            document = read_document(response.content, name=f"the JWK Set at {url}")
+        except DocumentError as error:
+            raise ClientAuthError(str(error)) from None
         if not isinstance(document, dict) or not isinstance(document.get("keys"), list):
             raise ClientAuthError(f"the JWK Set at {url} has no 'keys' list")
         self._jwks[url] = (time.monotonic(), document)

@@ -37,6 +37,7 @@ import httpx
 
 from owm.cds.http import http_client
 from owm.cds.schemas import HookRequest
+from owm.clinical.document import DocumentError, read_document
 
 __all__ = [
     "TEMPLATES",
@@ -167,9 +168,9 @@ async def _fetch_one(
         if response.status_code != 200:
             raise DataUnavailable(f"{key}: the FHIR server answered {response.status_code}")
         try:
-            document = response.json()
-        except ValueError:
-            raise DataUnavailable(f"{key}: the FHIR server's answer is not JSON") from None
+            document = read_document(response.content, name=f"{key}: the FHIR server's answer")
+        except DocumentError as error:
+            raise DataUnavailable(str(error)) from None
         if not isinstance(document, dict) or not isinstance(document.get("resourceType"), str):
             raise DataUnavailable(f"{key}: the FHIR server's answer is not a FHIR resource")
         if document["resourceType"] == "OperationOutcome":

@@ -14,13 +14,14 @@ Only typer is imported at the top: `owm evaluate` must start fast.
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+from owm.clinical.document import MAX_BYTES, DocumentError, read_document
 
 if TYPE_CHECKING:
     from owm.cli.database import Database
@@ -55,14 +56,17 @@ def _reasons(error: ServiceError) -> tuple[str, ...]:
 
 
 def _read(path: Path) -> tuple[Any, str | None]:
+    """The Bundle in `path`, read by the guarded reader every entrance shares (size, depth,
+    numbers, duplicate keys), or why it cannot be."""
     try:
-        return json.loads(path.read_text(encoding="utf-8")), None
+        with path.open("rb") as file:
+            data = file.read(MAX_BYTES + 1)
     except OSError as error:
         return None, f"cannot read the file: {error.strerror}"
-    except UnicodeDecodeError:
-        return None, "not UTF-8 text"
-    except json.JSONDecodeError as error:
-        return None, f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
+    try:
+        return read_document(data, name="the file"), None
+    except DocumentError as error:
+        return None, str(error)
 
 
 def _describe(result: BundleImport) -> str:

@@ -214,7 +214,8 @@ def read_document(data: bytes | str, *, name: str = "the document") -> Any:
         ) from None
     except json.JSONDecodeError as error:
         raise DocumentError(
-            f"{name} is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
+            f"{name} is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}; "
+            "allowed: a valid JSON document"
         ) from None
     _check(document, name)
     return document

@@ -27,6 +27,7 @@ from owm.api.docs import install_docs
 from owm.api.routes import ROUTERS
 from owm.cds import audit_recorder, cds_config_from_env, cds_router
 from owm.http.errors import install_error_handlers
+from owm.http.json_body import GuardedJsonBodies
 from owm.http.ratelimit import LoginLimiter
 from owm.http.runtime import Runtime
 from owm.http.sessions import SessionSigner
@@ -92,6 +93,8 @@ def create_app(
     )
     app.state.owm = runtime
     install_error_handlers(app)
+    # Every JSON body through the guarded reader (clinical spec section 8), before any route.
+    app.add_middleware(GuardedJsonBodies)
     for router in ROUTERS:
         app.include_router(router)
     app.include_router(

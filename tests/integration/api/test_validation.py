@@ -319,3 +319,62 @@ def test_every_problem_is_reported_at_once(api: Api) -> None:
     assert response.status_code == 422
     fields = {item["field"] for item in response.json()["detail"]}
     assert fields == {"pulse", "spo2", "colour"}
+
+
+GUARDED = [
+    pytest.param(
+        b'{"dose_mg": "0.5", "dose_mg": "4", "idempotency_key": "k"}',
+        422,
+        "given twice",
+        id="a key given twice",
+    ),
+    pytest.param(
+        b'{"dose_mg": ' + b"9" * 5000 + b', "idempotency_key": "k"}',
+        422,
+        "an integer of 5000 digits",
+        id="a 5000-digit number",
+    ),
+    pytest.param(b'{"dose_mg": NaN, "idempotency_key": "k"}', 422, "NaN", id="NaN"),
+    pytest.param(b'{"dose_mg": 1e999, "idempotency_key": "k"}', 422, "too large", id="1e999"),
+    pytest.param(b"[" * 100_000 + b"]" * 100_000, 422, "nested deeper than 64", id="deep"),
+    pytest.param(
+        b'{"dose_mg": "0.5", "note": "\\ud800", "idempotency_key": "k"}',
+        422,
+        "lone surrogate",
+        id="a lone surrogate",
+    ),
+    pytest.param(
+        b'{"pad": "' + b"x" * (6 * 1024 * 1024) + b'"}', 413, "larger than 5 MB", id="6 MB"
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "status", "says"), GUARDED)
+def test_every_json_body_goes_through_the_guarded_reader(
+    api: Api, body: bytes, status: int, says: str
+) -> None:
+    """The REST API reads bodies as `owm evaluate` reads files (clinical spec section 8):
+    the same limits, the same words, in the API's one error shape; nothing stored."""
+    episode = api.world.admit()
+    before = api.snapshot()
+    response = api.client.post(
+        f"/api/episodes/{episode}/administrations/give",
+        content=body,
+        headers={**api.auth("nurse"), "Content-Type": "application/json"},
+    )
+    assert response.status_code == status, response.text[:300]
+    (item,) = response.json()["detail"]
+    assert item["loc"] == ["body"] and says in item["message"]
+    assert api.snapshot() == before
+
+
+def test_the_sign_in_and_cds_hooks_bodies_are_guarded_too(api: Api) -> None:
+    """Without signing in: the token endpoint and a CDS Hooks call refuse a duplicate key
+    before anything else reads the body."""
+    duplicate = b'{"username": "nurse", "username": "admin", "password": "x"}'
+    for url in ("/api/tokens", "/cds-services/owm-order-select"):
+        response = api.client.post(
+            url, content=duplicate, headers={"Content-Type": "application/json"}
+        )
+        assert response.status_code == 422, (url, response.text[:300])
+        assert "given twice" in response.json()["detail"][0]["message"]
