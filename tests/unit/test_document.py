@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from owm.clinical.document import MAX_BYTES, DocumentError, read_document
@@ -60,3 +62,17 @@ def test_text_input_is_read_like_bytes() -> None:
     assert read_document('{"a": 1}') == {"a": 1}
     with pytest.raises(DocumentError, match="given twice"):
         read_document('{"a": 1, "a": 1}')
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        pytest.param('{"x": 1234567890123456.5}', "16 digits before the decimal point", id="float"),
+        pytest.param('{"a\\u0000b": 1}', "a key: a NUL character", id="NUL in a key"),
+        pytest.param('"\\u0000"', "(document): a NUL character", id="NUL at the top"),
+        pytest.param(" " * (MAX_BYTES + 1), "larger than 5 MB", id="text over 5 MB"),
+    ],
+)
+def test_more_bad_documents(data: str, says: str) -> None:
+    with pytest.raises(DocumentError, match=re.escape(says)):
+        read_document(data)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -432,3 +433,33 @@ def test_a_broken_units_protocol_stops_owm_evaluate(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     assert "dosing.night_mg: 3 mg is above max_single_mg" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        pytest.param(
+            ("acknowledgements", "last_the_episode", ["min-interval"]),
+            "acknowledgements.last_the_episode: 'min-interval' is not allowed",
+            id="a hold cannot last the episode",
+        ),
+        pytest.param(
+            ("checklist_by_condition", "epilepsy", {"replace": "Not a line", "with": "x"}),
+            "checklist_by_condition.epilepsy.replace",
+            id="a replacement for a line the checklist does not have",
+        ),
+        pytest.param(
+            ("thresholds", "childbearing_ages", [55, 12]),
+            "thresholds.childbearing_ages: 55 is above 12",
+            id="child-bearing ages in the wrong order",
+        ),
+    ],
+)
+def test_revision_2_settings_are_checked_on_load(
+    tmp_path: Path, change: tuple[str, str, Any], says: str
+) -> None:
+    data = shipped_data()
+    section, key, value = change
+    data[section][key] = value
+    with pytest.raises(ProtocolError, match=re.escape(says)):
+        load_protocol(write(tmp_path, data))

@@ -658,3 +658,55 @@ def test_state_id_must_match_a_units_protocol(tmp_path: Path) -> None:
     no_id = base()
     del no_id["protocol"]
     assert parse_state(no_id, unit).protocol is None
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        pytest.param("0001-01-01T00:00:00+14:00", id="year 1 with +14:00 (not even UTC)"),
+        pytest.param("1899-12-31T23:00:00Z", id="1899"),
+        pytest.param("2201-01-01T00:00:00Z", id="2201"),
+    ],
+)
+def test_times_outside_1900_to_2200_are_refused(moment: str) -> None:
+    from owm.clinical import StateError, default_protocol, parse_state
+
+    from .rules.support import document
+
+    data = document()
+    data["vitals"][0]["at"] = moment
+    with pytest.raises(StateError) as raised:
+        parse_state(data, default_protocol())
+    assert "between the years 1900 and 2200" in raised.value.problems[0]
+
+
+@pytest.mark.parametrize(
+    "zone",
+    ["localtime", "posixrules", "posix/Europe/London", "right/UTC", "Factory", "Mars/Olympus"],
+)
+def test_only_canonical_iana_zones(zone: str) -> None:
+    from owm.clinical import StateError, default_protocol, parse_state
+
+    from .rules.support import document
+
+    with pytest.raises(StateError, match="canonical IANA"):
+        parse_state(document(ward={"timezone": zone}), default_protocol())
+
+
+def test_limits_and_acknowledgements_need_the_protocol_in_force() -> None:
+    """Without a protocol nothing physiological can be judged: refused, not guessed."""
+    from pydantic import ValidationError
+
+    from owm.clinical.state import PatientState
+
+    from .rules.support import document
+
+    with pytest.raises(ValidationError, match="no protocol given"):
+        PatientState.model_validate(document())
+    data = document(vitals=[], patient={"age_years": None, "weight_kg": None})
+    data["alcohol"] = {}
+    data["acknowledgements"] = [
+        {"finding": "older-adult", "by": "physician", "at": data["at"], "reason": "x"}
+    ]
+    state = PatientState.model_validate(data)
+    assert state.acknowledgements[0].finding == "older-adult"

@@ -140,9 +140,7 @@ def what_would_change(protocol: Protocol, rec: Recommendation, when: When) -> li
     for finding in rec.findings:
         if finding.acknowledged or finding.group in ("none",):
             continue
-        explain = sentences.get(finding.code)
-        if explain is not None:
-            found.append((finding.code, explain(finding)))
+        found.append((finding.code, sentences[finding.code](finding)))
     if rec.action == "give" and not found:
         found.append(
             (

@@ -19,7 +19,7 @@ from decimal import Decimal
 from functools import cache, cached_property
 from itertools import pairwise
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import (
     AfterValidator,
@@ -188,10 +188,6 @@ class Ward(_Strict):
         )
         if value not in canonical_zones():
             raise ValueError(problem)
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(problem) from None
         return value
 
     @cached_property

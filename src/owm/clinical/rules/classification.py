@@ -25,9 +25,7 @@ from owm.clinical.findings import Finding
 __all__ = ["RULES", "class_mismatch", "unknown_medicine", "unmapped_record"]
 
 
-def _said(classes: frozenset[str] | None) -> str:
-    if classes is None:
-        return "unknown"
+def _said(classes: frozenset[str]) -> str:
     return ", ".join(sorted(classes)) or "no class of owm's"
 
 
