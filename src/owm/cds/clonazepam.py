@@ -31,26 +31,10 @@ from owm.cds.prefetch import Found
 from owm.clinical import Protocol, Recommendation, evaluate
 from owm.clinical.findings import iso
 from owm.fhir import BundleError, import_bundle
+from owm.fhir.importer import READ_TYPES
 from owm.service.terminology import TERMINOLOGY
 
 __all__ = ["READ_TYPES", "Evaluation", "evaluate_fhir"]
-
-READ_TYPES = frozenset(
-    {
-        "Patient",
-        "Encounter",
-        "Condition",
-        "AllergyIntolerance",
-        "Observation",
-        "MedicationStatement",
-        "MedicationRequest",
-        "MedicationAdministration",
-        "Medication",
-        "DetectedIssue",
-        "Provenance",
-    }
-)
-"""The resource types `owm.fhir.import_bundle` reads."""
 
 
 @dataclass(frozen=True, slots=True)

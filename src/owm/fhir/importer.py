@@ -55,7 +55,7 @@ from owm.fhir.reading import (
 )
 from owm.fhir.terms import Terminology
 
-__all__ = ["BundleError", "ImportResult", "import_bundle"]
+__all__ = ["READ_TYPES", "BundleError", "ImportResult", "import_bundle"]
 
 
 class BundleError(ValueError):
@@ -271,7 +271,7 @@ def import_bundle(
     if read.unmapped_records:
         state["unmapped"] = read.unmapped_records
     for entry in entries:
-        if entry.resource.get("resourceType") not in _READ:
+        if entry.resource.get("resourceType") not in READ_TYPES:
             read.ignore(entry, "owm does not read this resource type")
     if read.problems:
         raise BundleError(read.problems)
@@ -292,20 +292,23 @@ def import_bundle(
     )
 
 
-_READ = {
-    "Patient",
-    "Encounter",
-    "Condition",
-    "AllergyIntolerance",
-    "Observation",
-    "MedicationStatement",
-    "MedicationRequest",
-    "MedicationAdministration",
-    "Medication",
-    "DetectedIssue",
-    "Provenance",
-    "Basic",
-}
+READ_TYPES = frozenset(
+    {
+        "Patient",
+        "Encounter",
+        "Condition",
+        "AllergyIntolerance",
+        "Observation",
+        "MedicationStatement",
+        "MedicationRequest",
+        "MedicationAdministration",
+        "Medication",
+        "DetectedIssue",
+        "Provenance",
+        "Basic",
+    }
+)
+"""The resource types the reader reads (every other type is listed as not read)."""
 
 
 def _locate(problem: str, origin: Mapping[str, str]) -> str:

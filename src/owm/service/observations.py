@@ -15,6 +15,7 @@ from typing import Any
 
 from owm.clinical import Protocol
 from owm.clinical.findings import iso
+from owm.clinical.readings import VITAL_PARAMETERS
 from owm.clinical.state import Sedation as SedationRecord
 from owm.clinical.state import VitalSigns as VitalSignsRecord
 from owm.service.actor import Actor
@@ -27,15 +28,7 @@ from owm.store.uow import UnitOfWork
 
 __all__ = ["record_sedation", "record_vitals"]
 
-_VITALS = (
-    "respiratory_rate",
-    "spo2",
-    "oxygen",
-    "systolic_bp",
-    "pulse",
-    "consciousness",
-    "temperature_c",
-)
+_VITALS = VITAL_PARAMETERS
 
 
 def record_vitals(
