@@ -15,6 +15,7 @@ exit status and stderr. Every other vignette goes through `parse_state` and
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -88,53 +89,94 @@ def _same(key: str, expected: Any, actual: Any) -> bool:
     return bool(expected == actual)
 
 
+Check = Callable[[Any, dict[str, Any]], list[str]]
+
+
+def _answer_field(key: str) -> Check:
+    def check(expected: Any, answer: dict[str, Any]) -> list[str]:
+        if key == "dose_mg" and "dose_mg" not in answer:
+            return [f"dose_mg: expected {expected}, the answer has no dose"]
+        actual = _field(answer, ANSWER_FIELDS[key])
+        return (
+            []
+            if _same(key, expected, actual)
+            else [f"{key}: expected {expected!r}, got {actual!r}"]
+        )
+
+    return check
+
+
+def _codes(answer: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {f["code"]: f for f in answer["findings"]}
+
+
+def _findings(expected: Any, answer: dict[str, Any]) -> list[str]:
+    present = _codes(answer)
+    missing = [c for c in expected if c not in present]
+    return [f"findings {missing} missing; present {sorted(present)}"] if missing else []
+
+
+def _absent_findings(expected: Any, answer: dict[str, Any]) -> list[str]:
+    present = [c for c in expected if c in _codes(answer)]
+    return [f"findings {present} must be absent"] if present else []
+
+
+def _acknowledged(expected: Any, answer: dict[str, Any]) -> list[str]:
+    problems = []
+    for code in expected:
+        finding = _codes(answer).get(code)
+        if finding is None:
+            problems.append(f"acknowledged {code}: finding absent")
+        elif finding["severity"] != "warning" or finding.get("acknowledged") is not True:
+            problems.append(
+                f"acknowledged {code}: severity {finding['severity']}, "
+                f"acknowledged {finding.get('acknowledged')}"
+            )
+    return problems
+
+
+def _companions(expected: Any, answer: dict[str, Any]) -> list[str]:
+    drugs = [c["drug"] for c in answer["companions"]]
+    missing = [d for d in expected if d not in drugs]
+    return [f"companions {missing} missing; present {drugs}"] if missing else []
+
+
+def _companions_empty(expected: Any, answer: dict[str, Any]) -> list[str]:
+    drugs = [c["drug"] for c in answer["companions"]]
+    if bool(expected) and drugs:
+        return [f"companions_empty: expected none, present {drugs}"]
+    if not expected and not drugs:
+        return ["companions_empty: expected some companions, there are none"]
+    return []
+
+
+def _checklist(expected: Any, answer: dict[str, Any]) -> list[str]:
+    if bool(answer["checklist"]) is not bool(expected):
+        return [f"checklist: expected {'non-' if expected else ''}empty"]
+    return []
+
+
+CHECKS: dict[str, Check] = {
+    **{key: _answer_field(key) for key in ANSWER_FIELDS},
+    "findings": _findings,
+    "absent_findings": _absent_findings,
+    "acknowledged": _acknowledged,
+    "companions": _companions,
+    "companions_empty": _companions_empty,
+    "checklist": _checklist,
+}
+
+
 def check_answer(expect: dict[str, Any], answer: dict[str, Any]) -> list[str]:
     """Every difference between `expect` and the answer, one line each (empty: all match)."""
     problems: list[str] = []
-    by_code = {f["code"]: f for f in answer["findings"]}
     for key, expected in expect.items():
-        if key in ANSWER_FIELDS:
-            if key == "dose_mg" and "dose_mg" not in answer:
-                problems.append(f"dose_mg: expected {expected}, the answer has no dose")
-                continue
-            actual = _field(answer, ANSWER_FIELDS[key])
-            if not _same(key, expected, actual):
-                problems.append(f"{key}: expected {expected!r}, got {actual!r}")
-        elif key == "findings":
-            missing = [c for c in expected if c not in by_code]
-            if missing:
-                problems.append(f"findings {missing} missing; present {sorted(by_code)}")
-        elif key == "absent_findings":
-            present = [c for c in expected if c in by_code]
-            if present:
-                problems.append(f"findings {present} must be absent")
-        elif key == "acknowledged":
-            for code in expected:
-                finding = by_code.get(code)
-                if finding is None:
-                    problems.append(f"acknowledged {code}: finding absent")
-                elif finding["severity"] != "warning" or finding.get("acknowledged") is not True:
-                    problems.append(
-                        f"acknowledged {code}: severity {finding['severity']}, "
-                        f"acknowledged {finding.get('acknowledged')}"
-                    )
-        elif key == "companions":
-            drugs = [c["drug"] for c in answer["companions"]]
-            missing = [d for d in expected if d not in drugs]
-            if missing:
-                problems.append(f"companions {missing} missing; present {drugs}")
-        elif key == "companions_empty":
-            drugs = [c["drug"] for c in answer["companions"]]
-            if bool(expected) and drugs:
-                problems.append(f"companions_empty: expected none, present {drugs}")
-            if not expected and not drugs:
-                problems.append("companions_empty: expected some companions, there are none")
-        elif key == "checklist":
-            if bool(answer["checklist"]) is not bool(expected):
-                problems.append(f"checklist: expected {'non-' if expected else ''}empty")
-        else:  # pragma: no cover - unknown keys are refused before
-            problems.append(f"{key}: no comparison for this key")
+        problems += CHECKS[key](expected, answer)
     return problems
+
+
+def test_every_answer_key_has_a_check() -> None:
+    assert set(CHECKS) == KNOWN - BAD_INPUT
 
 
 def state_text(vignette: dict[str, Any]) -> str:
